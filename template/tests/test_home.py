@@ -1,0 +1,9 @@
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+
+
+def test_home_says_hello(app: FastAPI, client: TestClient) -> None:
+    response = client.get(app.url_path_for("home"))
+
+    assert response.status_code == 200
+    assert response.json() == "Hello World!"
