@@ -1,0 +1,1 @@
+"""Generate FastAPI services whose CORS configuration is checked before it ships."""
