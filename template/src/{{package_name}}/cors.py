@@ -33,6 +33,9 @@ def origin_problem(origin: str) -> str | None:
         return (
             f"'{origin}' has a wildcard, but origins are matched exactly: use the origin regex for a family of origins."
         )
+    if missing_slashes := re.match(r"(https?):(?!//)/?", origin):
+        scheme = missing_slashes[1]
+        return f"'{origin}' is missing the '//' after '{scheme}:': write it as '{scheme}://{origin[missing_slashes.end() :]}'."
     if "://" not in origin or origin.startswith("//"):
         bare = origin.lstrip("/")
         return f"'{origin}' has no scheme: write 'http://{bare}' or 'https://{bare}'."

@@ -1,0 +1,52 @@
+"""Render the template from this working tree and run a generated project's own checks in this environment."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import warnings
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import copier
+
+REPOSITORY = Path(__file__).resolve().parents[1]
+BIN = Path(sys.executable).parent
+
+
+def render(destination: Path, data: Mapping[str, Any] | None = None, source: Path = REPOSITORY) -> Path:
+    """`copier copy --defaults` with `data`, from the working tree including uncommitted edits (vcs_ref HEAD)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        copier.run_copy(
+            str(source), destination, data=dict(data or {}), defaults=True, vcs_ref="HEAD", unsafe=False, quiet=True
+        )
+    return destination
+
+
+def run(command: list[str], cwd: Path, env: Mapping[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    """Run a command of this environment's bin directory; the result carries both outputs for assertion messages."""
+    return subprocess.run(
+        command, cwd=cwd, env={**os.environ, **(env or {})}, capture_output=True, text=True, timeout=300, check=False
+    )
+
+
+def project_env(project: Path) -> dict[str, str]:
+    """Import the generated package from its src/ without installing it into the shared environment."""
+    return {"PYTHONPATH": str(project / "src"), "PYTHONDONTWRITEBYTECODE": "1"}
+
+
+def check_project(project: Path, mypy_cache: Path) -> None:
+    """The generated project's own gates: its test suite under -W error, ruff lint and format, mypy --strict."""
+    env = project_env(project)
+    commands = [
+        [str(BIN / "python"), "-m", "pytest", "-q", "-p", "no:cacheprovider", "-W", "error"],
+        [str(BIN / "ruff"), "check", "--no-cache", "."],
+        [str(BIN / "ruff"), "format", "--no-cache", "--check", "."],
+        [str(BIN / "mypy"), "--cache-dir", str(mypy_cache), "src", "tests"],
+    ]
+    for command in commands:
+        result = run(command, project, env)
+        assert result.returncode == 0, f"{' '.join(command[:3])} failed in {project}:\n{result.stdout}\n{result.stderr}"

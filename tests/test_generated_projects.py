@@ -1,0 +1,78 @@
+"""Generated projects for a matrix of answers: their own tests, ruff and mypy pass; the settings hold the answers."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.rendering import check_project, render
+
+ANSWER_SETS: dict[str, dict[str, Any]] = {
+    "defaults": {},
+    "no-credentials": {"allow_credentials": False, "allowed_origins": ["https://app.example.com"]},
+    "any-origin": {"allow_credentials": False, "allowed_origins": ["*"]},
+    "regex": {
+        "allow_origin_regex": r"https://[a-z0-9-]+\.preview\.example\.com",
+        "allowed_origins": ["https://app.example.com"],
+    },
+    "regex-only": {"allow_origin_regex": r"https://(app|admin)\.example\.com", "allowed_origins": []},
+    "few-methods": {"allow_methods": ["GET", "POST", "DELETE"], "allowed_origins": "http://localhost:5173"},
+    "headers": {
+        "allow_headers": ["Authorization", "X-Request-Id"],
+        "expose_headers": "X-Request-Id, X-Total-Count",
+        "max_age": 7200,
+        "python_version": "3.12",
+    },
+    "ipv6": {"allowed_origins": ["http://[::1]:8080", "http://127.0.0.1:5173"], "project_name": "Billing API"},
+}
+
+
+@pytest.fixture(scope="session")
+def mypy_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("mypy-cache")
+
+
+@pytest.mark.parametrize("answers", ANSWER_SETS.values(), ids=ANSWER_SETS.keys())
+def test_generated_project_passes_its_own_checks(tmp_path: Path, mypy_cache: Path, answers: dict[str, Any]) -> None:
+    project = render(tmp_path / "service", answers)
+
+    check_project(project, mypy_cache)
+
+
+def test_defaults_reproduce_the_classic_recipe(tmp_path: Path) -> None:
+    project = render(tmp_path / "service")
+    settings = (project / "src" / "my_service" / "settings.py").read_text()
+    main = (project / "src" / "my_service" / "main.py").read_text()
+
+    assert 'cors_allow_origins: NameList = ["http://localhost:8080"]' in settings
+    assert "cors_allow_credentials: bool = True" in settings
+    assert 'cors_allow_methods: NameList = ["*"]' in settings
+    assert 'cors_allow_headers: NameList = ["*"]' in settings
+    assert "cors_max_age: int = 600" in settings
+    assert "CORSMiddleware(" in main
+    assert '@router.get("/home")' in main
+
+
+def test_derived_names_follow_the_project_name(tmp_path: Path) -> None:
+    project = render(tmp_path / "service", {"project_name": "Billing API", "python_version": "3.13"})
+    pyproject = (project / "pyproject.toml").read_text()
+
+    assert 'name = "billing-api"' in pyproject
+    assert 'requires-python = ">=3.13"' in pyproject
+    assert 'target-version = "py313"' in pyproject
+    assert (project / "src" / "billing_api" / "main.py").is_file()
+    assert "BILLING_API_CORS_ALLOW_ORIGINS" in (project / "README.md").read_text()
+
+
+def test_comma_separated_answers_become_lists(tmp_path: Path) -> None:
+    project = render(
+        tmp_path / "service",
+        {"allowed_origins": "https://a.example.com, http://localhost:5173", "allow_headers": "Authorization X-Trace"},
+    )
+    settings = (project / "src" / "my_service" / "settings.py").read_text()
+
+    assert re.search(r'cors_allow_origins: NameList = \["https://a.example.com", "http://localhost:5173"\]', settings)
+    assert 'cors_allow_headers: NameList = ["Authorization", "X-Trace"]' in settings
