@@ -1,0 +1,853 @@
+"""Benchmarks: generation, CLI start, the generated test suite, and the service's CORS cost, against baselines.
+
+Every figure is a median over several runs, set against a baseline this script builds and measures in the same run
+on the same machine: a one-file Copier template, a minimal Typer app with the same command names, the hand-written
+FastAPI recipe, a bare Starlette app. It prints a table and writes the same as JSON. A missed target is reported in
+its row; the script always exits 0.
+
+    python benchmarks/run.py                 # a few minutes
+    python benchmarks/run.py --quick         # one short run of everything, to check that it works
+    python benchmarks/run.py --only service,origins --runs 3 --json /tmp/results.json
+
+Needs: this repository installed with its dev extras in the running Python, git, and wrk (Debian package `wrk`).
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import http.client
+import importlib.metadata
+import json
+import os
+import platform
+import re
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import sysconfig
+import tempfile
+import time
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+REPOSITORY = Path(__file__).resolve().parents[1]
+HERE = Path(__file__).resolve().parent
+BIN = Path(sys.executable).parent
+PREFLIGHT_LUA = HERE / "preflight.lua"
+ALLOWED_ORIGIN = "http://localhost:8080"
+ORIGIN_COUNTS = (1, 10, 100, 1000)
+FIGURES = ("generation", "cli", "tests", "service", "origins", "update")
+GIT_IDENTITY = {
+    "GIT_AUTHOR_NAME": "benchmark",
+    "GIT_AUTHOR_EMAIL": "benchmark@localhost",
+    "GIT_COMMITTER_NAME": "benchmark",
+    "GIT_COMMITTER_EMAIL": "benchmark@localhost",
+}
+
+ONE_FILE_COPIER_YML = """\
+_subdirectory: template
+project_name:
+  type: str
+  help: Human name of the service
+  default: My Service
+"""
+
+SEED_RECIPE = """\
+from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
+
+app = FastAPI()
+
+app.add_middleware(
+    CORSMiddleware,
+    allow_origins=["http://localhost:8080"],
+    allow_credentials=True,
+    allow_methods=["*"],
+    allow_headers=["*"],
+)
+
+
+@app.get("/home")
+async def home():
+    return "Hello World!"
+"""
+
+BARE_STARLETTE = """\
+from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.middleware.cors import CORSMiddleware
+from starlette.responses import JSONResponse
+from starlette.routing import Route
+
+
+async def home(request):
+    return JSONResponse("Hello World!")
+
+
+app = Starlette(
+    routes=[Route("/home", home)],
+    middleware=[
+        Middleware(
+            CORSMiddleware,
+            allow_origins=["http://localhost:8080"],
+            allow_credentials=True,
+            allow_methods=["*"],
+            allow_headers=["*"],
+        )
+    ],
+)
+"""
+
+COMMAND_NAMES = """\
+import json
+import typer.main
+from fastapi_cors_scaffold.cli import app
+command = typer.main.get_command(app)
+print(json.dumps(list(getattr(command, "commands", {}))))
+"""
+
+
+@dataclass
+class Row:
+    """One line of the table: a measured value, its baseline, and the target it is judged against."""
+
+    figure: str
+    what: str
+    value: float | None
+    unit: str
+    baseline_what: str = ""
+    baseline: float | None = None
+    ratio: float | None = None
+    target: str = ""
+    met: bool | None = None
+    note: str = ""
+    runs: list[float] = field(default_factory=list)
+    baseline_runs: list[float] = field(default_factory=list)
+
+
+@dataclass
+class Options:
+    runs: int
+    duration: int
+    warmup: int
+    connections: int
+    only: tuple[str, ...]
+
+
+class Unavailable(Exception):
+    """A figure that cannot be measured here; the message says why."""
+
+
+# --- running things ------------------------------------------------------------------------------------------------
+
+
+def clean_env(extra: Mapping[str, str] | None = None) -> dict[str, str]:
+    env = {key: value for key, value in os.environ.items() if key not in {"PYTHONPATH", "PYTHONDONTWRITEBYTECODE"}}
+    return {**env, **GIT_IDENTITY, **(extra or {})}
+
+
+def run(command: Sequence[str], cwd: Path | None = None, env: Mapping[str, str] | None = None) -> str:
+    """Run a command to completion; raise with its output when it fails."""
+    result = subprocess.run(
+        list(command), cwd=cwd, env=clean_env(env), capture_output=True, text=True, timeout=600, check=False
+    )
+    if result.returncode != 0:
+        tail = (result.stderr or result.stdout).strip().splitlines()[-5:]
+        raise RuntimeError(f"{' '.join(map(str, command[:4]))} exited {result.returncode}: {' / '.join(tail)}")
+    return result.stdout
+
+
+def timed(command: Sequence[str], cwd: Path | None = None, env: Mapping[str, str] | None = None) -> float:
+    """Wall time of one run of a command, in seconds."""
+    start = time.perf_counter()
+    run(command, cwd, env)
+    return time.perf_counter() - start
+
+
+def repeat(measure: Callable[[int], float], runs: int, warmup: int = 1) -> list[float]:
+    """Run `measure(i)` warm-up times unrecorded, then `runs` times."""
+    for i in range(warmup):
+        measure(-1 - i)
+    return [measure(i) for i in range(runs)]
+
+
+def tool(name: str) -> str:
+    candidate = BIN / name
+    if candidate.exists():
+        return str(candidate)
+    found = shutil.which(name)
+    if not found:
+        raise Unavailable(f"`{name}` is not installed")
+    return found
+
+
+def git(*args: str, cwd: Path) -> str:
+    return run(["git", *args], cwd)
+
+
+def version(distribution: str) -> str:
+    try:
+        return importlib.metadata.version(distribution)
+    except importlib.metadata.PackageNotFoundError:
+        return "not installed"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def cpus() -> tuple[set[int], set[int]]:
+    """CPUs for the server and for the load generator: one each when the machine has two or more."""
+    available = sorted(os.sched_getaffinity(0))
+    if len(available) < 2:
+        return set(available), set(available)
+    return {available[0]}, {available[1]}
+
+
+# --- templates -----------------------------------------------------------------------------------------------------
+
+
+def release_of_working_tree(destination: Path) -> Path:
+    """A git repository holding the working tree as it is now (tracked and untracked, not ignored), tagged v1.0.0."""
+    listed = git("ls-files", "-z", "--cached", "--others", "--exclude-standard", cwd=REPOSITORY)
+    for name in filter(None, listed.split("\0")):
+        source = REPOSITORY / name
+        if source.is_file() and not source.is_symlink():
+            target = destination / name
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, target)
+    return tag_repository(destination, "v1.0.0", init=True)
+
+
+def tag_repository(repository: Path, tag: str, init: bool = False) -> Path:
+    if init:
+        git("init", "-q", "-b", "main", cwd=repository)
+    git("add", "-A", cwd=repository)
+    git("commit", "-q", "--no-verify", "-m", f"release {tag}", cwd=repository)
+    git("tag", tag, cwd=repository)
+    return repository
+
+
+def one_file_template(destination: Path) -> Path:
+    """The smallest Copier template: one question, one rendered file, tagged like a release."""
+    (destination / "template").mkdir(parents=True)
+    (destination / "copier.yml").write_text(ONE_FILE_COPIER_YML)
+    (destination / "template" / "README.md.jinja").write_text("# {{ project_name }}\n")
+    return tag_repository(destination, "v1.0.0", init=True)
+
+
+def copier_copy(template: Path, destination: Path, ref: str | None = None) -> list[str]:
+    command = [tool("copier"), "copy", "--defaults"]
+    if ref:
+        command += ["--vcs-ref", ref]
+    return [*command, str(template), str(destination)]
+
+
+def file_count(project: Path) -> int:
+    return sum(1 for path in project.rglob("*") if path.is_file() and ".git" not in path.parts)
+
+
+# --- figures -------------------------------------------------------------------------------------------------------
+
+
+def generation(work: Path, template: Path, options: Options) -> list[Row]:
+    baseline = one_file_template(work / "one-file-template")
+
+    def copy(source: Path, name: str) -> Callable[[int], float]:
+        return lambda i: timed(copier_copy(source, work / f"{name}-{i}"))
+
+    ours = repeat(copy(template, "copy"), options.runs)
+    floor = repeat(copy(baseline, "copy-one-file"), options.runs)
+    startup = repeat(lambda _: timed([tool("copier"), "--version"]), options.runs)
+    files = file_count(work / "copy-0")
+    return [
+        ratio_row(
+            "generation",
+            f"copier copy --defaults, this template ({files} files)",
+            ours,
+            "one-file template",
+            floor,
+            "s",
+            limit=1.3,
+        ),
+        Row("generation", "copier --version (Copier's start-up)", median(startup), "s", runs=startup),
+    ]
+
+
+def cli(work: Path, options: Options) -> list[Row]:
+    if not (REPOSITORY / "src" / "fastapi_cors_scaffold" / "cli.py").exists():
+        raise Unavailable("src/fastapi_cors_scaffold/cli.py does not exist yet")
+    names = json.loads(run([sys.executable, "-c", COMMAND_NAMES]))
+    baseline = work / "typer_baseline.py"
+    baseline.write_text(typer_app(names))
+    script = BIN / "fastapi-cors-scaffold"
+    ours_command = (
+        [str(script), "--help"]
+        if script.exists()
+        else [sys.executable, "-c", "from fastapi_cors_scaffold.cli import app; app()", "--help"]
+    )
+    baseline_command = [sys.executable, str(baseline), "--help"]
+    runs = max(options.runs * 2, 3)
+    ours = repeat(lambda _: timed(ours_command), runs)
+    floor = repeat(lambda _: timed(baseline_command), runs)
+    bare = repeat(lambda _: timed([sys.executable, "-c", "pass"]), runs)
+    extra = extra_imports(ours_command, baseline_command)
+    row = ratio_row(
+        "cli",
+        "fastapi-cors-scaffold --help",
+        ours,
+        f"Typer app with the same commands ({', '.join(names) or 'one command'})",
+        floor,
+        "s",
+        limit=1.1,
+    )
+    row.note = "imports beyond the baseline: " + (", ".join(extra) or "none")
+    return [row, Row("cli", "python -c pass (the interpreter's start-up)", median(bare), "s", runs=bare)]
+
+
+def typer_app(names: Sequence[str]) -> str:
+    """A Typer app with one empty command per name (a group, like the real CLI, when there are several)."""
+    lines = ["import typer", "", "app = typer.Typer()", ""]
+    if len(names) > 1:
+        lines += ["", "@app.callback()", "def main() -> None:", '    """The CLI."""', ""]
+    for index, name in enumerate(names or ["main"]):
+        lines += ["", f"@app.command({name!r})", f"def command_{index}() -> None:", f'    """{name}."""', ""]
+    lines += ["", 'if __name__ == "__main__":', "    app()", ""]
+    return "\n".join(lines)
+
+
+def extra_imports(ours: Sequence[str], baseline: Sequence[str], top: int = 6) -> list[str]:
+    """The heaviest top-level packages the real CLI imports for --help and the baseline does not (-X importtime)."""
+
+    def packages(command: Sequence[str]) -> dict[str, int]:
+        program = command[0] if command[0] != sys.executable else None
+        argv = [sys.executable, "-X", "importtime", *([program] if program else []), *command[1:]]
+        result = subprocess.run(argv, env=clean_env(), capture_output=True, text=True, timeout=120, check=False)
+        costs: dict[str, int] = {}
+        for match in re.finditer(r"import time:\s+\d+ \|\s+(\d+) \| (\s*)(\S+)", result.stderr):
+            if not match[2]:
+                name = match[3].split(".")[0]
+                costs[name] = costs.get(name, 0) + int(match[1])
+        return costs
+
+    mine, theirs = packages(ours), packages(baseline)
+    extra = sorted(((cost, name) for name, cost in mine.items() if name not in theirs), reverse=True)
+    return [f"{name} {cost / 1000:.0f} ms" for cost, name in extra[:top]]
+
+
+def install(project: Path, venv: Path) -> tuple[Path, dict[str, str], str]:
+    """Install the generated project (editable, as its README says) into a venv that sees this environment's packages.
+
+    Returns the venv's python, the environment to run it with, and how the project was installed.
+    """
+    run([sys.executable, "-m", "venv", "--without-pip", str(venv)])
+    python = venv / "bin" / "python"
+    site = Path(run([str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"]).strip())
+    parent = {sysconfig.get_paths()["purelib"], sysconfig.get_paths()["platlib"]}
+    (site / "_benchmark_parent.pth").write_text("\n".join(sorted(parent)) + "\n")
+    attempts = [
+        ("uv pip install -e", [tool("uv"), "pip", "install", "--python", str(python), "--no-deps", "-e", str(project)]),
+        (
+            "pip install -e",
+            [sys.executable, "-m", "pip", "--python", str(python), "install", "-q", "--no-deps", "-e", str(project)],
+        ),
+    ]
+    for how, command in attempts:
+        with contextlib.suppress(RuntimeError, Unavailable):
+            run(command)
+            return python, {}, how
+    return python, {"PYTHONPATH": str(project / "src")}, "PYTHONPATH=src (install failed)"
+
+
+def generated_tests(project: Path, python: Path, env: dict[str, str], how: str, options: Options) -> list[Row]:
+    runs = repeat(lambda _: timed([str(python), "-m", "pytest", "-q"], project, env), options.runs)
+    value = median(runs)
+    return [
+        Row(
+            "tests",
+            "generated project's pytest (wall time)",
+            value,
+            "s",
+            target="≤ 1.5 s",
+            met=value <= 1.5,
+            note=f"installed with {how}",
+            runs=runs,
+        )
+    ]
+
+
+@dataclass
+class Server:
+    """A uvicorn process pinned to the server CPU, on a free loopback port."""
+
+    name: str
+    command: list[str]
+    cwd: Path
+    env: dict[str, str]
+    cpu: set[int]
+    port: int = 0
+    process: subprocess.Popen[bytes] | None = None
+
+    def start(self) -> None:
+        self.port = free_port()
+        argv = [*self.command, "--host", "127.0.0.1", "--port", str(self.port), "--no-access-log"]
+        argv += ["--log-level", "warning"]
+        self.process = subprocess.Popen(
+            argv,
+            cwd=self.cwd,
+            env=clean_env(self.env),
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            preexec_fn=lambda: os.sched_setaffinity(0, self.cpu),
+        )
+
+    def wait_ready(self, timeout: float = 30) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            assert self.process
+            if self.process.poll() is not None:
+                error = self.process.stderr.read().decode() if self.process.stderr else ""
+                raise RuntimeError(f"{self.name} exited: {error.strip().splitlines()[-1:] or ''}")
+            with contextlib.suppress(OSError):
+                self.request("GET", {})
+                return
+            time.sleep(0.1)
+        raise RuntimeError(f"{self.name} did not answer on port {self.port} within {timeout} s")
+
+    def request(self, method: str, headers: dict[str, str]) -> tuple[int, dict[str, str]]:
+        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=5)
+        try:
+            connection.request(method, "/home", headers=headers)
+            response = connection.getresponse()
+            response.read()
+            return response.status, {key.lower(): value for key, value in response.getheaders()}
+        finally:
+            connection.close()
+
+    def check_cors(self) -> None:
+        """Both benchmarked requests are granted, so the load measures the allowed path."""
+        status, headers = self.request("GET", {"Origin": ALLOWED_ORIGIN})
+        if status != 200 or headers.get("access-control-allow-origin") != ALLOWED_ORIGIN:
+            raise RuntimeError(f"{self.name}: GET /home from {ALLOWED_ORIGIN} was not granted ({status}, {headers})")
+        preflight = {
+            "Origin": ALLOWED_ORIGIN,
+            "Access-Control-Request-Method": "PUT",
+            "Access-Control-Request-Headers": "content-type",
+        }
+        status, headers = self.request("OPTIONS", preflight)
+        if status != 200 or headers.get("access-control-allow-origin") != ALLOWED_ORIGIN:
+            raise RuntimeError(f"{self.name}: the preflight from {ALLOWED_ORIGIN} was not granted ({status})")
+
+    def stop(self) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+
+
+@contextlib.contextmanager
+def serving(servers: Sequence[Server]) -> Iterator[Sequence[Server]]:
+    try:
+        for server in servers:
+            server.start()
+        for server in servers:
+            server.wait_ready()
+            server.check_cors()
+        yield servers
+    finally:
+        for server in servers:
+            server.stop()
+
+
+def wrk(server: Server, scenario: str, seconds: int, options: Options, cpu: set[int]) -> float:
+    """Requests per second of one wrk run: `get` is GET /home with an allowed Origin, `preflight` its preflight."""
+    command = ["wrk", "-t1", f"-c{options.connections}", f"-d{seconds}s", "-H", f"Origin: {ALLOWED_ORIGIN}"]
+    if scenario == "preflight":
+        command += ["-s", str(PREFLIGHT_LUA)]
+    command.append(f"http://127.0.0.1:{server.port}/home")
+    result = subprocess.run(
+        command,
+        env=clean_env(),
+        capture_output=True,
+        text=True,
+        timeout=seconds + 30,
+        check=False,
+        preexec_fn=lambda: os.sched_setaffinity(0, cpu),
+    )
+    rate = re.search(r"Requests/sec:\s+([\d.]+)", result.stdout)
+    if result.returncode != 0 or not rate:
+        raise RuntimeError(f"wrk failed against {server.name}: {result.stderr.strip() or result.stdout.strip()}")
+    if bad := re.search(r"Non-2xx or 3xx responses: (\d+)", result.stdout):
+        raise RuntimeError(f"{server.name} answered {bad[1]} {scenario} requests with an error status")
+    if errors := re.search(r"Socket errors: (.*)", result.stdout):
+        raise RuntimeError(f"{server.name}: wrk socket errors under {scenario}: {errors[1]}")
+    return float(rate[1])
+
+
+def load(
+    servers: Sequence[Server], scenarios: Sequence[str], options: Options, cpu: set[int]
+) -> dict[str, list[float]]:
+    """Requests/s of every server and scenario, runs interleaved so that drift on the machine hits all alike."""
+    results: dict[str, list[float]] = {f"{server.name}|{scenario}": [] for server in servers for scenario in scenarios}
+    for server in servers:
+        for scenario in scenarios:
+            wrk(server, scenario, options.warmup, options, cpu)
+    for _ in range(options.runs):
+        for server in servers:
+            for scenario in scenarios:
+                results[f"{server.name}|{scenario}"].append(wrk(server, scenario, options.duration, options, cpu))
+    return results
+
+
+def service(work: Path, project: Path, python: Path, env: dict[str, str], options: Options) -> list[Row]:
+    require_wrk()
+    server_cpu, client_cpu = cpus()
+    package = single_package(project)
+    seed = work / "seed"
+    seed.mkdir()
+    (seed / "main.py").write_text(SEED_RECIPE)
+    bare = work / "starlette"
+    bare.mkdir()
+    (bare / "main.py").write_text(BARE_STARLETTE)
+    uvicorn = [sys.executable, "-m", "uvicorn", "main:app"]
+    servers = [
+        Server("generated", [str(python), "-m", "uvicorn", f"{package}.main:app"], project, env, server_cpu),
+        Server("recipe", [*uvicorn, "--loop", "asyncio", "--http", "h11"], seed, {}, server_cpu),
+        Server("recipe-same-server", uvicorn, seed, {}, server_cpu),
+        Server("starlette", uvicorn, bare, {}, server_cpu),
+    ]
+    with serving(servers):
+        rates = load(servers, ("get", "preflight"), options, client_cpu)
+    rows = []
+    for scenario, label in (("get", "GET /home, allowed Origin"), ("preflight", "preflight (OPTIONS)")):
+        ours = rates[f"generated|{scenario}"]
+        rows += [
+            ratio_row(
+                "service",
+                f"{label}: generated service",
+                ours,
+                "recipe as installed (pip install fastapi uvicorn: h11, asyncio)",
+                rates[f"recipe|{scenario}"],
+                "req/s",
+                floor=1.0,
+            ),
+            ratio_row(
+                "service",
+                f"{label}: generated service",
+                ours,
+                "recipe on the same server (httptools, uvloop)",
+                rates[f"recipe-same-server|{scenario}"],
+                "req/s",
+                floor=1.0,
+            ),
+            ratio_row(
+                "service",
+                f"{label}: generated service",
+                ours,
+                "bare Starlette + CORSMiddleware (httptools, uvloop)",
+                rates[f"starlette|{scenario}"],
+                "req/s",
+            ),
+        ]
+    return rows
+
+
+def origins(project: Path, python: Path, env: dict[str, str], options: Options) -> list[Row]:
+    """Preflight rate of the generated service with 1 to 1000 allowed origins, the requesting one listed last."""
+    require_wrk()
+    server_cpu, client_cpu = cpus()
+    package = single_package(project)
+    variable = f"{package.upper()}_CORS_ALLOW_ORIGINS"
+    servers = []
+    for count in ORIGIN_COUNTS:
+        listed = [f"https://app{i}.example.com" for i in range(count - 1)] + [ALLOWED_ORIGIN]
+        servers.append(
+            Server(
+                f"{count} origins",
+                [str(python), "-m", "uvicorn", f"{package}.main:app"],
+                project,
+                {**env, variable: json.dumps(listed)},
+                server_cpu,
+            )
+        )
+    with serving(servers):
+        rates = load(servers, ("preflight",), options, client_cpu)
+    medians = {count: median(rates[f"{count} origins|preflight"]) for count in ORIGIN_COUNTS}
+    micros = {count: 1e6 / rate for count, rate in medians.items()}
+    slope = fit_slope(list(micros), list(micros.values()))
+    growth = micros[ORIGIN_COUNTS[-1]] / micros[ORIGIN_COUNTS[0]]
+    rows = [
+        Row(
+            "origins",
+            f"preflight, {count} allowed origin{'s' if count > 1 else ''}",
+            round(rate),
+            "req/s",
+            runs=rates[f"{count} origins|preflight"],
+        )
+        for count, rate in medians.items()
+    ]
+    rows.append(
+        Row(
+            "origins",
+            "time per preflight, slope over the number of origins",
+            round(slope * 1000, 3),
+            "µs/1000 origins",
+            baseline_what=f"time per preflight with {ORIGIN_COUNTS[0]} origin",
+            baseline=round(micros[ORIGIN_COUNTS[0]], 2),
+            ratio=round(growth, 3),
+            target=f"flat: {ORIGIN_COUNTS[-1]} origins ≤ 1.05x one",
+            met=growth <= 1.05,
+            note="ratio = time per preflight with 1000 origins / with 1",
+        )
+    )
+    return rows
+
+
+def update(work: Path, template: Path, copy_seconds: float | None, options: Options) -> list[Row]:
+    """`copier update` from v1.0.0 to v1.1.0 (a changed README) on a committed project, against `copier copy`."""
+    projects = []
+    for i in range(-1, options.runs):
+        project = work / f"to-update-{i}"
+        run(copier_copy(template, project, "v1.0.0"))
+        git("init", "-q", "-b", "main", cwd=project)
+        git("add", "-A", cwd=project)
+        git("commit", "-q", "--no-verify", "-m", "generated", cwd=project)
+        projects.append(project)
+    readme = template / "template" / "README.md.jinja"
+    readme.write_text(readme.read_text() + "\nRelease 1.1.0 of the template: a changed line to update.\n")
+    tag_repository(template, "v1.1.0")
+    command = [tool("copier"), "update", "--defaults"]
+    timed(command, projects[0])
+    if "Release 1.1.0" not in (projects[0] / "README.md").read_text():
+        raise RuntimeError("copier update did not bring v1.1.0 into the project")
+    runs = [timed(command, project) for project in projects[1:]]
+    copies = [timed(copier_copy(template, work / f"copy-v1.1-{i}")) for i in range(options.runs)]
+    row = ratio_row("update", "copier update --defaults, v1.0.0 → v1.1.0", runs, "copier copy --defaults", copies, "s")
+    if copy_seconds:
+        row.note = f"copy of v1.0.0 in the generation figure: {copy_seconds:.3f} s"
+    return [row]
+
+
+# --- numbers and output --------------------------------------------------------------------------------------------
+
+
+def median(values: Sequence[float]) -> float:
+    return statistics.median(values)
+
+
+def fit_slope(xs: Sequence[float], ys: Sequence[float]) -> float:
+    """Least-squares slope of ys over xs."""
+    mean_x, mean_y = statistics.fmean(xs), statistics.fmean(ys)
+    return sum((x - mean_x) * (y - mean_y) for x, y in zip(xs, ys, strict=True)) / sum((x - mean_x) ** 2 for x in xs)
+
+
+def ratio_row(
+    figure: str,
+    what: str,
+    runs: list[float],
+    baseline_what: str,
+    baseline_runs: list[float],
+    unit: str,
+    limit: float | None = None,
+    floor: float | None = None,
+) -> Row:
+    """`limit`: the value may be at most limit x the baseline (times); `floor`: at least floor x (rates)."""
+    value, baseline = median(runs), median(baseline_runs)
+    ratio = value / baseline
+    target, met = "report", None
+    if limit is not None:
+        target, met = f"≤ {limit}x", ratio <= limit
+    if floor is not None:
+        target, met = f"≥ {floor}x", ratio >= floor
+    precision = 0 if unit == "req/s" else 3
+    return Row(
+        figure,
+        what,
+        round(value, precision),
+        unit,
+        baseline_what,
+        round(baseline, precision),
+        round(ratio, 3),
+        target,
+        met,
+        runs=[round(run, 4) for run in runs],
+        baseline_runs=[round(run, 4) for run in baseline_runs],
+    )
+
+
+def require_wrk() -> None:
+    if not shutil.which("wrk"):
+        raise Unavailable("wrk is not installed (apt-get install wrk)")
+
+
+def single_package(project: Path) -> str:
+    packages = [path.name for path in (project / "src").iterdir() if path.is_dir() and not path.name.endswith("info")]
+    if len(packages) != 1:
+        raise RuntimeError(f"expected one package in {project / 'src'}, found {packages}")
+    return packages[0]
+
+
+def machine() -> dict[str, Any]:
+    wrk_version = "not installed"
+    if shutil.which("wrk"):
+        output = subprocess.run(["wrk", "--version"], capture_output=True, text=True, check=False)
+        wrk_version = (output.stdout or output.stderr).split("[")[0].strip()
+    dirty = subprocess.run(["git", "status", "--porcelain"], cwd=REPOSITORY, capture_output=True, text=True).stdout
+    commit = subprocess.run(["git", "rev-parse", "HEAD"], cwd=REPOSITORY, capture_output=True, text=True).stdout
+    return {
+        "date": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+        "cores": os.cpu_count(),
+        "cores_usable": len(os.sched_getaffinity(0)),
+        "load_average": [round(load, 2) for load in os.getloadavg()],
+        "platform": platform.platform(),
+        "python": platform.python_version(),
+        "versions": {
+            name: version(name) for name in ("copier", "fastapi", "starlette", "uvicorn", "typer", "pydantic-settings")
+        },
+        "wrk": wrk_version,
+        "commit": commit.strip() + ("+dirty" if dirty.strip() else ""),
+    }
+
+
+def verdict(row: Row) -> str:
+    if row.met is None:
+        return row.note if row.value is None else ""
+    return "ok" if row.met else "MISSED"
+
+
+def show(value: float | None, unit: str) -> str:
+    if value is None:
+        return "—"
+    if unit == "s":
+        return f"{value:.3f} s"
+    if unit == "req/s":
+        return f"{value:,.0f}/s"
+    return f"{value:g} {unit}"
+
+
+def table(rows: Sequence[Row], meta: Mapping[str, Any]) -> str:
+    versions = ", ".join(f"{name} {value}" for name, value in meta["versions"].items())
+    header = [
+        f"{meta['cores']} cores (load {meta['load_average'][0]}), Python {meta['python']}, {versions}",
+        f"wrk {meta['wrk']}; commit {meta['commit']}",
+        f"medians of {meta['options']['runs']} runs; wrk -t1 -c{meta['options']['connections']} "
+        f"-d{meta['options']['duration']}s, server and wrk pinned to one core each",
+        "",
+    ]
+    cells = [("figure", "measured", "value", "baseline", "base", "ratio", "target", "")]
+    for row in rows:
+        cells.append(
+            (
+                row.figure,
+                row.what,
+                show(row.value, row.unit),
+                row.baseline_what,
+                show(row.baseline, row.unit if row.unit != "µs/1000 origins" else "µs") if row.baseline_what else "",
+                f"{row.ratio:.2f}x" if row.ratio is not None else "",
+                row.target,
+                verdict(row),
+            )
+        )
+    widths = [max(len(line[i]) for line in cells) for i in range(len(cells[0]))]
+    lines = ["  ".join(cell.ljust(width) for cell, width in zip(line, widths, strict=True)).rstrip() for line in cells]
+    lines.insert(1, "  ".join("-" * width for width in widths))
+    notes = [f"  {row.figure}: {row.note}" for row in rows if row.note and row.value is not None]
+    return "\n".join(header + lines + (["", "notes:", *notes] if notes else []))
+
+
+# --- main ----------------------------------------------------------------------------------------------------------
+
+
+def measure(options: Options) -> list[Row]:
+    rows: list[Row] = []
+
+    def figure(name: str, compute: Callable[[], list[Row]]) -> list[Row]:
+        if name not in options.only:
+            return []
+        print(f"measuring {name} …", file=sys.stderr, flush=True)
+        try:
+            measured = compute()
+        except Unavailable as reason:
+            measured = [Row(name, "unavailable", None, "", note=str(reason))]
+        except Exception as error:  # a failed figure is reported, the others still run
+            measured = [Row(name, "failed", None, "", note=f"{type(error).__name__}: {error}")]
+        rows.extend(measured)
+        return measured
+
+    with tempfile.TemporaryDirectory(prefix="fastapi-cors-scaffold-bench-") as temporary:
+        work = Path(temporary)
+        template = release_of_working_tree(work / "template")
+        copied = figure("generation", lambda: generation(work, template, options))
+        figure("cli", lambda: cli(work, options))
+        installed: dict[str, Any] = {}
+
+        def prepare() -> tuple[Path, Path, dict[str, str], str]:
+            if not installed:
+                project = work / "service"
+                run(copier_copy(template, project))
+                installed["value"] = (project, *install(project, work / "venv"))
+            return installed["value"]  # type: ignore[no-any-return]
+
+        def tests() -> list[Row]:
+            project, python, env, how = prepare()
+            return generated_tests(project, python, env, how, options)
+
+        def served() -> list[Row]:
+            project, python, env, _ = prepare()
+            return service(work, project, python, env, options)
+
+        def scaled() -> list[Row]:
+            project, python, env, _ = prepare()
+            return origins(project, python, env, options)
+
+        figure("tests", tests)
+        figure("service", served)
+        figure("origins", scaled)
+        copy_seconds = copied[0].value if copied and copied[0].unit == "s" else None
+        figure("update", lambda: update(work, template, copy_seconds, options))
+    return rows
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--runs", type=int, default=5, help="measured runs per figure (default 5)")
+    parser.add_argument("--duration", type=int, default=3, help="seconds per wrk run (default 3)")
+    parser.add_argument("--connections", type=int, default=32, help="wrk connections (default 32)")
+    parser.add_argument("--quick", action="store_true", help="one run of everything, 1 s per wrk run")
+    parser.add_argument("--only", default=",".join(FIGURES), help=f"comma-separated figures among {','.join(FIGURES)}")
+    parser.add_argument("--json", type=Path, default=HERE / "results.json", help="where to write the results")
+    arguments = parser.parse_args(argv)
+    only = tuple(name.strip() for name in arguments.only.split(",") if name.strip())
+    if unknown := set(only) - set(FIGURES):
+        parser.error(f"unknown figures: {', '.join(sorted(unknown))}")
+    options = Options(
+        runs=1 if arguments.quick else max(arguments.runs, 1),
+        duration=1 if arguments.quick else max(arguments.duration, 1),
+        warmup=1,
+        connections=arguments.connections,
+        only=only,
+    )
+    meta = machine()
+    meta["options"] = asdict(options)
+    started = time.perf_counter()
+    rows = measure(options)
+    meta["seconds"] = round(time.perf_counter() - started, 1)
+    print(table(rows, meta))
+    arguments.json.parent.mkdir(parents=True, exist_ok=True)
+    arguments.json.write_text(json.dumps({"meta": meta, "rows": [asdict(row) for row in rows]}, indent=2) + "\n")
+    print(f"\nwritten to {arguments.json} in {meta['seconds']} s", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
