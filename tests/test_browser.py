@@ -1,0 +1,514 @@
+"""What a real browser allows against generated services: the only judge of CORS that matters.
+
+Headless Debian Chromium runs `fetch()` from small pages served on other loopback origins (another port, and
+`localhost` against `127.0.0.1`) and each test asserts what the script could or could not read. The browser is driven
+over W3C WebDriver by Debian's `chromedriver`, built from the same source as `chromium`, so their versions always match;
+the protocol is a few JSON calls on loopback, so no client library is needed and nothing can try to download a browser.
+Test-only routes live in a small app module written next to each rendered project: the generated code stays as
+generated.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import socket
+import subprocess
+import tempfile
+import textwrap
+import threading
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.rendering import BIN, render
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMEDRIVER = Path("/usr/bin/chromedriver")
+CHROMIUM_FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+CORS_ERROR = "has been blocked by CORS policy"
+PREFLIGHT_REFUSED = "Response to preflight request doesn't pass access control check"
+
+pytestmark = pytest.mark.skipif(
+    not CHROMIUM.exists(), reason="needs Debian's chromium (apt-get install chromium chromium-driver; .ci/run does)"
+)
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def wait_until(ready: Callable[[], bool], what: str, timeout: float = 20) -> None:
+    """Poll `ready()` until it is true; services and drivers start in well under a second here."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            if ready():
+                return
+        except OSError:
+            pass
+        time.sleep(0.05)
+    raise TimeoutError(f"{what} did not start within {timeout} s")
+
+
+def http_get(url: str) -> tuple[int, dict[str, str], str]:
+    """A plain request from Python, which ignores CORS: what the server really sent."""
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:
+            return response.status, lower_keys(response.headers.items()), response.read().decode()
+    except urllib.error.HTTPError as error:
+        return error.code, lower_keys(error.headers.items()), error.read().decode()
+
+
+def lower_keys(items: Iterable[tuple[str, str]]) -> dict[str, str]:
+    return {name.lower(): value for name, value in items}
+
+
+# --- the browser -------------------------------------------------------------------------------------------------
+
+FETCH = """
+const [url, init, names, done] = arguments;
+fetch(url, init).then(
+  async (response) => done({
+    status: response.status,
+    body: await response.text(),
+    headers: Object.fromEntries(names.map((name) => [name, response.headers.get(name)])),
+    redirected: response.redirected,
+    url: response.url,
+  }),
+  (error) => done({error: String(error)}),
+);
+"""
+
+
+@dataclass
+class Outcome:
+    """What the page's script saw, and what the browser wrote to the console meanwhile."""
+
+    status: int | None = None
+    body: str | None = None
+    headers: dict[str, str | None] = field(default_factory=dict)
+    redirected: bool = False
+    url: str = ""
+    error: str | None = None
+    console: list[str] = field(default_factory=list)
+
+    @property
+    def blocked_by_cors(self) -> bool:
+        """Script got a network error and the console names CORS: a refusal, not a server or network failure."""
+        return self.error == "TypeError: Failed to fetch" and any(CORS_ERROR in line for line in self.console)
+
+
+class Browser:
+    """One headless Chromium session over W3C WebDriver (JSON over HTTP to chromedriver on loopback)."""
+
+    def __init__(self, driver: str, profile: Path) -> None:
+        self.driver = driver
+        capabilities = {
+            "browserName": "chrome",
+            "goog:chromeOptions": {"binary": str(CHROMIUM), "args": [*CHROMIUM_FLAGS, f"--user-data-dir={profile}"]},
+            "goog:loggingPrefs": {"browser": "ALL"},
+        }
+        self.session = self.call("POST", "/session", {"capabilities": {"alwaysMatch": capabilities}})["sessionId"]
+        self.call("POST", f"/session/{self.session}/timeouts", {"script": 10_000, "pageLoad": 10_000})
+        self.origin = ""
+
+    def call(self, method: str, path: str, body: dict[str, Any] | None = None) -> Any:
+        data = None if body is None else json.dumps(body).encode()
+        request = urllib.request.Request(self.driver + path, data, {"Content-Type": "application/json"}, method=method)
+        try:
+            with urllib.request.urlopen(request, timeout=30) as response:
+                return json.load(response)["value"]
+        except urllib.error.HTTPError as error:
+            raise RuntimeError(f"WebDriver {method} {path}: {error.read().decode()}") from None
+
+    def fetch(self, page: str, url: str, init: dict[str, Any] | None = None, read: tuple[str, ...] = ()) -> Outcome:
+        """Run `fetch(url, init)` in a page of origin `page`; `read` names response headers the script tries to read."""
+        if page != self.origin:
+            self.call("POST", f"/session/{self.session}/url", {"url": page + "/"})
+            self.origin = page
+        self.console()
+        result = self.call(
+            "POST", f"/session/{self.session}/execute/async", {"script": FETCH, "args": [url, init or {}, list(read)]}
+        )
+        return Outcome(**result, console=self.console())
+
+    def console(self) -> list[str]:
+        """The console messages since the last call (chromedriver clears them as it returns them)."""
+        entries = self.call("POST", f"/session/{self.session}/se/log", {"type": "browser"})
+        return [str(entry["message"]) for entry in entries]
+
+    def close(self) -> None:
+        self.call("DELETE", f"/session/{self.session}")
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    if not CHROMEDRIVER.exists():
+        pytest.fail("chromium is installed but chromedriver is not: apt-get install chromium-driver")
+    port = free_port()
+    driver = subprocess.Popen(
+        [str(CHROMEDRIVER), f"--port={port}"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    profile = Path(tempfile.mkdtemp(prefix="chromium-profile-"))
+    try:
+        wait_until(lambda: http_get(f"http://127.0.0.1:{port}/status")[0] == 200, "chromedriver")
+        session = Browser(f"http://127.0.0.1:{port}", profile)
+        try:
+            yield session
+        finally:
+            session.close()
+    finally:
+        driver.terminate()
+        driver.wait(timeout=10)
+        shutil.rmtree(profile, ignore_errors=True)
+
+
+# --- pages on other origins --------------------------------------------------------------------------------------
+
+
+class Page(BaseHTTPRequestHandler):
+    """An empty HTML page: all a script needs to have an origin."""
+
+    def do_GET(self) -> None:
+        body = b"<!doctype html><title>page</title>"
+        self.send_response(200)
+        self.send_header("Content-Type", "text/html")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+
+@dataclass(frozen=True)
+class Pages:
+    """Page origins: `allowed` is in the services' allowlists; the others differ only by host or by port."""
+
+    allowed: str
+    other_host: str
+    other_port: str
+
+
+@pytest.fixture(scope="module")
+def pages() -> Iterator[Pages]:
+    servers = [ThreadingHTTPServer(("127.0.0.1", 0), Page) for _ in range(2)]
+    for server in servers:
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+    main, other = (server.server_address[1] for server in servers)
+    try:
+        yield Pages(f"http://localhost:{main}", f"http://127.0.0.1:{main}", f"http://localhost:{other}")
+    finally:
+        for server in servers:
+            server.shutdown()
+            server.server_close()
+
+
+# --- generated services ------------------------------------------------------------------------------------------
+
+APP_MODULE = '''
+"""The generated app plus test-only routes, and the usual recipe beside it for contrast."""
+
+from fastapi import FastAPI, Request, Response
+from fastapi.responses import PlainTextResponse
+from starlette.middleware.base import BaseHTTPMiddleware, RequestResponseEndpoint
+from starlette.middleware.cors import CORSMiddleware
+from starlette.types import Receive, Scope, Send
+
+from {package}.main import create_app
+from {package}.settings import Settings
+
+service = create_app()
+deletions = []
+
+
+@service.get("/cookie")
+def set_cookie(response: Response) -> str:
+    response.set_cookie("session", "s3cret", httponly=True)
+    return "set"
+
+
+@service.get("/whoami")
+def whoami(request: Request) -> str | None:
+    return request.cookies.get("session")
+
+
+@service.put("/items/{{name}}")
+async def put_item(name: str, request: Request) -> dict[str, object]:
+    return {{"name": name, "json": await request.json(), "request_id": request.headers.get("x-request-id")}}
+
+
+@service.put("/slash/")
+def put_with_slash() -> str:
+    return "reached /slash/"
+
+
+@service.delete("/items/{{name}}")
+def delete_item(name: str) -> str:
+    deletions.append(name)
+    return "deleted"
+
+
+@service.get("/deletions")
+def count_deletions() -> int:
+    return len(deletions)
+
+
+@service.get("/headers")
+def headers() -> Response:
+    return PlainTextResponse("headers", headers={{"X-Request-Id": "req-1", "X-Secret": "not exposed"}})
+
+
+@service.get("/boom")
+def boom() -> None:
+    raise RuntimeError("an unhandled error")
+
+
+@service.get("/private")
+def private() -> str:
+    return "secret"
+
+
+class RequireToken(BaseHTTPMiddleware):
+    """What users add after the fact: answers 401 to anything under /private without a token."""
+
+    async def dispatch(self, request: Request, call_next: RequestResponseEndpoint) -> Response:
+        if request.url.path.startswith("/private") and "authorization" not in request.headers:
+            return PlainTextResponse("no token", status_code=401)
+        return await call_next(request)
+
+
+service.add_middleware(RequireToken)
+
+settings = Settings()
+usual = FastAPI()
+usual.add_middleware(
+    CORSMiddleware,
+    allow_origins=settings.cors_allow_origins,
+    allow_credentials=settings.cors_allow_credentials,
+    allow_methods=settings.cors_allow_methods,
+    allow_headers=settings.cors_allow_headers,
+)
+
+
+@usual.get("/usual/boom")
+def usual_boom() -> None:
+    raise RuntimeError("an unhandled error")
+
+
+async def app(scope: Scope, receive: Receive, send: Send) -> None:
+    target = usual if scope["type"] == "http" and scope["path"].startswith("/usual/") else service
+    await target(scope, receive, send)
+'''
+
+
+@dataclass(frozen=True)
+class Service:
+    """A generated service running under uvicorn; `url` names it by `localhost` so cookies stay same-site."""
+
+    url: str
+    process: subprocess.Popen[bytes]
+
+
+def start_service(directory: Path, answers: dict[str, Any]) -> Service:
+    project = render(directory / "project", answers)
+    package = next(path.name for path in (project / "src").iterdir() if (path / "main.py").is_file())
+    (directory / "browser_app.py").write_text(textwrap.dedent(APP_MODULE).format(package=package))
+    port = free_port()
+    log = (directory / "uvicorn.log").open("wb")
+    process = subprocess.Popen(
+        [str(BIN / "python"), "-m", "uvicorn", "browser_app:app", "--host", "127.0.0.1", "--port", str(port)],
+        cwd=directory,
+        env={**os.environ, "PYTHONPATH": f"{project / 'src'}{os.pathsep}{directory}", "PYTHONDONTWRITEBYTECODE": "1"},
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    return Service(f"http://localhost:{port}", process)
+
+
+def wait_for(service: Service, directory: Path) -> None:
+    def ready() -> bool:
+        if service.process.poll() is not None:
+            raise RuntimeError(f"the service exited:\n{(directory / 'uvicorn.log').read_text()}")
+        return http_get(service.url.replace("localhost", "127.0.0.1") + "/home")[0] == 200
+
+    wait_until(ready, f"the service in {directory}")
+
+
+@dataclass(frozen=True)
+class Services:
+    """`strict`: credentials, three methods, three request headers, one exposed header. `open`: no credentials, all
+    methods and headers, nothing exposed. Both allow only the `allowed` page origin."""
+
+    strict: str
+    open: str
+
+
+@pytest.fixture(scope="module")
+def services(pages: Pages, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Services]:
+    answers = {
+        "strict": {
+            "project_name": "Browser Strict",
+            "allowed_origins": [pages.allowed],
+            "allow_credentials": True,
+            "allow_methods": ["GET", "POST", "PUT"],
+            "allow_headers": ["Authorization", "Content-Type", "X-Request-Id"],
+            "expose_headers": ["X-Request-Id"],
+        },
+        "open": {"project_name": "Browser Open", "allowed_origins": [pages.allowed], "allow_credentials": False},
+    }
+    directories = {name: tmp_path_factory.mktemp(name) for name in answers}
+    running = {name: start_service(directories[name], answers[name]) for name in answers}
+    try:
+        for name, service in running.items():
+            wait_for(service, directories[name])
+        yield Services(running["strict"].url, running["open"].url)
+    finally:
+        for service in running.values():
+            service.process.terminate()
+        for service in running.values():
+            service.process.wait(timeout=10)
+
+
+# --- the tests ---------------------------------------------------------------------------------------------------
+
+
+def test_simple_get_from_the_allowed_origin_reads_the_body(browser: Browser, pages: Pages, services: Services) -> None:
+    outcome = browser.fetch(pages.allowed, services.strict + "/home")
+
+    assert outcome.status == 200
+    assert outcome.body == '"Hello World!"'
+
+
+@pytest.mark.parametrize("page", ["other_host", "other_port"])
+def test_simple_get_from_a_foreign_origin_is_a_cors_error(
+    browser: Browser, pages: Pages, services: Services, page: str
+) -> None:
+    outcome = browser.fetch(getattr(pages, page), services.strict + "/home")
+
+    assert outcome.blocked_by_cors, outcome
+    assert "No 'Access-Control-Allow-Origin' header" in " ".join(outcome.console)
+
+
+def test_preflighted_put_with_json_and_a_custom_header_succeeds(
+    browser: Browser, pages: Pages, services: Services
+) -> None:
+    init = {
+        "method": "PUT",
+        "headers": {"Content-Type": "application/json", "X-Request-Id": "req-7"},
+        "body": json.dumps({"size": 3}),
+    }
+
+    outcome = browser.fetch(pages.allowed, services.strict + "/items/box", init)
+
+    assert outcome.status == 200, outcome
+    assert json.loads(outcome.body or "") == {"name": "box", "json": {"size": 3}, "request_id": "req-7"}
+
+
+def test_preflight_refuses_a_method_that_is_not_allowed(browser: Browser, pages: Pages, services: Services) -> None:
+    outcome = browser.fetch(pages.allowed, services.strict + "/items/box", {"method": "DELETE"})
+
+    assert outcome.blocked_by_cors, outcome
+    assert PREFLIGHT_REFUSED in " ".join(outcome.console)
+    assert http_get(services.strict + "/deletions")[2] == "0", "the browser must not have sent the DELETE"
+
+
+def test_preflight_refuses_a_header_that_is_not_allowed(browser: Browser, pages: Pages, services: Services) -> None:
+    outcome = browser.fetch(pages.allowed, services.strict + "/home", {"headers": {"X-Not-Allowed": "1"}})
+
+    assert outcome.blocked_by_cors, outcome
+    assert PREFLIGHT_REFUSED in " ".join(outcome.console)
+
+
+def test_credentials_carry_the_services_cookie_back(browser: Browser, pages: Pages, services: Services) -> None:
+    include = {"credentials": "include"}
+
+    set_cookie = browser.fetch(pages.allowed, services.strict + "/cookie", include)
+    with_cookie = browser.fetch(pages.allowed, services.strict + "/whoami", include)
+    without_credentials = browser.fetch(pages.allowed, services.strict + "/whoami", {"credentials": "omit"})
+
+    assert set_cookie.status == 200, set_cookie
+    assert with_cookie.body == '"s3cret"', with_cookie
+    assert without_credentials.body == "null", without_credentials
+
+
+def test_credentials_are_refused_when_not_allowed(browser: Browser, pages: Pages, services: Services) -> None:
+    with_credentials = browser.fetch(pages.allowed, services.open + "/home", {"credentials": "include"})
+    without_credentials = browser.fetch(pages.allowed, services.open + "/home")
+
+    assert with_credentials.blocked_by_cors, with_credentials
+    assert "Access-Control-Allow-Credentials" in " ".join(with_credentials.console)
+    assert without_credentials.status == 200, without_credentials
+
+
+def test_a_header_is_readable_only_when_exposed(browser: Browser, pages: Pages, services: Services) -> None:
+    read = ("X-Request-Id", "X-Secret", "Content-Type")
+
+    exposing = browser.fetch(pages.allowed, services.strict + "/headers", read=read)
+    not_exposing = browser.fetch(pages.allowed, services.open + "/headers", read=read)
+
+    assert http_get(services.open + "/headers")[1]["x-request-id"] == "req-1", "the server does send it"
+    assert exposing.headers == {"X-Request-Id": "req-1", "X-Secret": None, "Content-Type": "text/plain; charset=utf-8"}
+    assert not_exposing.headers == {"X-Request-Id": None, "X-Secret": None, "Content-Type": "text/plain; charset=utf-8"}
+
+
+def test_an_unhandled_error_is_a_500_the_script_can_read(browser: Browser, pages: Pages, services: Services) -> None:
+    outcome = browser.fetch(pages.allowed, services.strict + "/boom")
+
+    assert outcome.status == 500, outcome
+    assert outcome.body == "Internal Server Error"
+    assert not any(CORS_ERROR in line for line in outcome.console)
+
+
+def test_the_usual_recipe_turns_the_same_500_into_a_cors_error(
+    browser: Browser, pages: Pages, services: Services
+) -> None:
+    """The control for the test above: with CORSMiddleware added the usual way the browser hides the 500."""
+    outcome = browser.fetch(pages.allowed, services.strict + "/usual/boom")
+
+    assert outcome.blocked_by_cors, outcome
+
+
+def test_a_middleware_added_later_neither_blocks_preflights_nor_hides_its_401(
+    browser: Browser, pages: Pages, services: Services
+) -> None:
+    with_token = browser.fetch(pages.allowed, services.strict + "/private", {"headers": {"Authorization": "Bearer t"}})
+    without_token = browser.fetch(pages.allowed, services.strict + "/private")
+
+    assert with_token.status == 200, with_token
+    assert with_token.body == '"secret"'
+    assert without_token.status == 401, without_token
+    assert without_token.body == "no token"
+
+
+def test_a_preflighted_request_to_a_redirecting_path_follows_the_redirect(
+    browser: Browser, pages: Pages, services: Services
+) -> None:
+    """The preflight is answered where it lands; the PUT is redirected (307) to /slash/, preflighted again, sent."""
+    init = {"method": "PUT", "headers": {"Content-Type": "application/json"}, "body": "{}"}
+
+    outcome = browser.fetch(pages.allowed, services.strict + "/slash", init)
+
+    assert outcome.status == 200, outcome
+    assert outcome.body == '"reached /slash/"'
+    assert outcome.redirected
+    assert outcome.url == services.strict + "/slash/"
