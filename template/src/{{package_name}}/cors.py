@@ -7,6 +7,7 @@ configurations let any website read the API: both are refused when the settings 
 import ipaddress
 import re
 from collections.abc import Callable
+from urllib.parse import urlsplit
 
 _TOKEN = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+")
 _HOST_NAME = re.compile(r"[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*")
@@ -30,12 +31,11 @@ def origin_problem(origin: str) -> str | None:
     if origin == "*":
         return "'*' is only allowed alone, as the whole list of origins, and only without credentials."
     if "*" in origin:
-        return (
-            f"'{origin}' has a wildcard, but origins are matched exactly: use the origin regex for a family of origins."
-        )
+        advice = "use cors_allow_origin_regex for a family of origins"
+        return f"'{origin}' has a wildcard, but origins are matched exactly: {advice}."
     if missing_slashes := re.match(r"(https?):(?!//)/?", origin):
-        scheme = missing_slashes[1]
-        return f"'{origin}' is missing the '//' after '{scheme}:': write it as '{scheme}://{origin[missing_slashes.end() :]}'."
+        scheme, host = missing_slashes[1], origin[missing_slashes.end() :]
+        return f"'{origin}' is missing the '//' after '{scheme}:': write it as '{scheme}://{host}'."
     if "://" not in origin or origin.startswith("//"):
         bare = origin.lstrip("/")
         return f"'{origin}' has no scheme: write 'http://{bare}' or 'https://{bare}'."
@@ -111,8 +111,8 @@ def _host_problem(origin: str, host: str) -> str | None:
     return None
 
 
-def origins_problems(origins: list[str], regex: str | None, credentials: bool) -> list[str]:
-    """Check the list of exact origins as a whole: each origin, duplicates, and the wildcard."""
+def origins_problems(origins: list[str]) -> list[str]:
+    """Check the list of exact origins: each origin, duplicates, and the wildcard only alone."""
     problems = [problem for origin in origins if origin != "*" and (problem := origin_problem(origin))]
     problems += [f"'{origin}' is listed twice: list each origin once." for origin in _duplicates(origins)]
     if "*" in origins and len(origins) > 1:
@@ -120,13 +120,19 @@ def origins_problems(origins: list[str], regex: str | None, credentials: bool) -
             "'*' cannot be mixed with other origins: give '*' alone (any origin, without credentials)"
             " or only exact origins."
         )
-    elif "*" in origins and credentials:
+    return problems
+
+
+def combination_problems(origins: list[str], regex: str | None, credentials: bool) -> list[str]:
+    """Check what only the settings together reveal: a wildcard with credentials, or nothing allowed at all."""
+    problems = []
+    if "*" in origins and credentials:
         problems.append(
             "'*' with credentials is refused: browsers reject it, and Starlette would instead reflect every origin"
             " with credentials, letting any website act as the user; list the exact origins or turn credentials off."
         )
     if not origins and not regex:
-        problems.append("No origin is allowed: list at least one origin, or give an origin regex.")
+        problems.append("No origin is allowed: list at least one origin, or set cors_allow_origin_regex.")
     return problems
 
 
@@ -193,6 +199,34 @@ def max_age_problem(max_age: int) -> str | None:
     if not 0 <= max_age <= MAX_AGE_LIMIT:
         return f"max_age {max_age} is out of range: give 0 to {MAX_AGE_LIMIT} seconds."
     return None
+
+
+def development_only_origin(origin: str) -> str | None:
+    """Return why a valid `origin` belongs on a developer's machine and not in production, or None."""
+    if origin == "*":
+        return "'*' lets every website call the service"
+    host = urlsplit(origin).hostname or ""
+    if host == "localhost" or host.endswith(".localhost") or _is_loopback(host):
+        return f"'{origin}' is a local origin, sent only by pages on the user's own machine"
+    if origin.startswith("http://"):
+        return f"'{origin}' is plain http://, so anyone on the network path can inject a script that calls the service"
+    return None
+
+
+def development_only_regex(regex: str) -> str | None:
+    """Return why a valid origin regex belongs on a developer's machine and not in production, or None."""
+    if not regex.removeprefix("^").startswith("https://"):
+        return f"the regex '{regex}' admits http:// origins"
+    if re.search(r"localhost|127\\?\.|::1", regex):
+        return f"the regex '{regex}' admits local origins"
+    return None
+
+
+def _is_loopback(host: str) -> bool:
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
 
 
 def _duplicates(values: list[str], key: Callable[[str], str] = str) -> list[str]:
