@@ -1,0 +1,120 @@
+"""One generated service under uvicorn on a loopback port, answering real HTTP requests."""
+
+from __future__ import annotations
+
+import socket
+import subprocess
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx2
+import pytest
+
+from tests.rendering import BIN, project_env, render
+
+ALLOWED = "https://app.example.com"
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def serve(project: Path, package: str, extra_env: dict[str, str] | None = None) -> tuple[subprocess.Popen[str], str]:
+    port = free_port()
+    process = subprocess.Popen(
+        [str(BIN / "python"), "-m", "uvicorn", f"{package}.main:app", "--host", "127.0.0.1", "--port", str(port)],
+        cwd=project,
+        env={**project_env(project), "PATH": str(BIN), **(extra_env or {})},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    return process, f"http://127.0.0.1:{port}"
+
+
+def wait_until_up(process: subprocess.Popen[str], url: str) -> None:
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        assert process.poll() is None, process.communicate()[0]
+        try:
+            httpx2.get(url + "/home", timeout=1)
+            return
+        except httpx2.TransportError:
+            time.sleep(0.1)
+    raise AssertionError("the service did not start within 20 s")
+
+
+@pytest.fixture(scope="module")
+def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    data = {"project_name": "Served", "allowed_origins": [ALLOWED], "expose_headers": ["X-Request-Id"]}
+    return render(tmp_path_factory.mktemp("served") / "service", data)
+
+
+@pytest.fixture(scope="module")
+def service(project: Path) -> Iterator[str]:
+    process, url = serve(project, "served")
+    try:
+        wait_until_up(process, url)
+        yield url
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+def test_allowed_origin_is_granted_over_http(service: str) -> None:
+    response = httpx2.get(service + "/home", headers={"Origin": ALLOWED})
+
+    assert response.status_code == 200
+    assert response.json() == "Hello World!"
+    assert response.headers["access-control-allow-origin"] == ALLOWED
+    assert response.headers["access-control-allow-credentials"] == "true"
+    assert response.headers["access-control-expose-headers"] == "X-Request-Id"
+    assert "Origin" in response.headers["vary"]
+
+
+def test_foreign_origin_is_not_granted_over_http(service: str) -> None:
+    response = httpx2.get(service + "/home", headers={"Origin": "https://app.example.com.evil.net"})
+
+    assert response.status_code == 200
+    assert "access-control-allow-origin" not in response.headers
+
+
+def test_preflight_over_http(service: str) -> None:
+    allowed = httpx2.options(
+        service + "/home",
+        headers={"Origin": ALLOWED, "Access-Control-Request-Method": "PUT", "Access-Control-Request-Headers": "x-a"},
+    )
+    foreign = httpx2.options(service + "/home", headers={"Origin": "null", "Access-Control-Request-Method": "PUT"})
+
+    assert allowed.status_code == 200
+    assert allowed.headers["access-control-allow-origin"] == ALLOWED
+    assert allowed.headers["access-control-max-age"] == "600"
+    assert foreign.status_code == 400
+    assert "access-control-allow-origin" not in foreign.headers
+
+
+def test_environment_overrides_the_answers(project: Path) -> None:
+    process, url = serve(project, "served", {"SERVED_CORS_ALLOW_ORIGINS": "http://localhost:5173"})
+    try:
+        wait_until_up(process, url)
+        moved = httpx2.get(url + "/home", headers={"Origin": "http://localhost:5173"})
+        old = httpx2.get(url + "/home", headers={"Origin": ALLOWED})
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+    assert moved.headers["access-control-allow-origin"] == "http://localhost:5173"
+    assert "access-control-allow-origin" not in old.headers
+
+
+def test_bad_environment_stops_the_service_before_it_serves(project: Path) -> None:
+    process, _ = serve(project, "served", {"SERVED_CORS_ALLOW_ORIGINS": "http://localhost:5173/"})
+    output, _ = process.communicate(timeout=20)
+
+    assert process.returncode != 0
+    assert "SERVED_CORS_ALLOW_ORIGINS" in output
+    assert "drop the trailing slash" in output
+    assert "Traceback" not in output
