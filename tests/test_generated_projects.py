@@ -30,11 +30,6 @@ ANSWER_SETS: dict[str, dict[str, Any]] = {
 }
 
 
-@pytest.fixture(scope="session")
-def mypy_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return tmp_path_factory.mktemp("mypy-cache")
-
-
 @pytest.mark.parametrize("answers", ANSWER_SETS.values(), ids=ANSWER_SETS.keys())
 def test_generated_project_passes_its_own_checks(tmp_path: Path, mypy_cache: Path, answers: dict[str, Any]) -> None:
     project = render(tmp_path / "service", answers)

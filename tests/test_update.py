@@ -1,0 +1,273 @@
+"""`copier update` from older template releases: user code survives, recommendations follow, choices stay.
+
+Each test builds a local git repository of the template with tagged releases: 1.0.0 is derived from the working tree
+with older recommendations and without a file that 2.0.0 (the working tree itself) adds.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import warnings
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import copier
+import pytest
+import yaml
+from copier._types import VcsRef
+
+from tests.rendering import REPOSITORY, check_project
+
+GIT_IDENTITY = {
+    "GIT_AUTHOR_NAME": "Template Tests",
+    "GIT_AUTHOR_EMAIL": "tests@example.invalid",
+    "GIT_COMMITTER_NAME": "Template Tests",
+    "GIT_COMMITTER_EMAIL": "tests@example.invalid",
+}
+NEW_FILE = "tests/test_home.py"
+
+
+def git(cwd: Path, *args: str) -> str:
+    result = subprocess.run(
+        ["git", *args],
+        cwd=cwd,
+        env={"PATH": "/usr/bin:/bin", "HOME": str(cwd), **GIT_IDENTITY},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return result.stdout
+
+
+def replace_once(path: Path, old: str, new: str) -> None:
+    text = path.read_text()
+    assert text.count(old) == 1, f"{old!r} should occur once in {path}"
+    path.write_text(text.replace(old, new))
+
+
+def older_release(template: Path) -> None:
+    """What 1.0.0 recommended: a shorter preflight cache, a legacy exposed header, an older FastAPI, one file less."""
+    copier_yml = template / "copier.yml"
+    replace_once(copier_yml, "  default: 600\n", "  default: 300\n")
+    replace_once(copier_yml, '  default: "0.165"\n', '  default: "0.110"\n')
+    text = copier_yml.read_text()
+    block_start = text.index("\nexpose_headers:")
+    block_end = text.index("\n\n", block_start + 1)
+    block = text[block_start:block_end].replace("  default: []", '  default: ["X-Legacy-Id"]')
+    copier_yml.write_text(text[:block_start] + block + text[block_end:])
+    (template / "template" / NEW_FILE).unlink()
+
+
+@pytest.fixture(scope="module")
+def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A git repository of the template with the tags 1.0.0 (older defaults) and 2.0.0 (this working tree)."""
+    repository = tmp_path_factory.mktemp("history") / "template"
+    files = git(
+        REPOSITORY, "ls-files", "--cached", "--others", "--exclude-standard", "copier.yml", "includes", "template"
+    )
+    for name in files.splitlines():
+        if (REPOSITORY / name).is_file():
+            (repository / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(REPOSITORY / name, repository / name)
+    git(repository, "init", "--quiet", "--initial-branch=main")
+    older_release(repository)
+    git(repository, "add", "--all")
+    git(repository, "commit", "--quiet", "--message=1.0.0")
+    git(repository, "tag", "1.0.0")
+    for name in files.splitlines():
+        if (REPOSITORY / name).is_file():
+            shutil.copy2(REPOSITORY / name, repository / name)
+    git(repository, "add", "--all")
+    git(repository, "commit", "--quiet", "--message=2.0.0")
+    git(repository, "tag", "2.0.0")
+    return repository
+
+
+def generate(template: Path, destination: Path, tag: str, data: dict[str, Any] | None = None) -> Path:
+    """`copier copy` at `tag`, then the first commit of the user's own repository."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        copier.run_copy(str(template), destination, data=data or {}, defaults=True, vcs_ref=tag, quiet=True)
+    git(destination, "init", "--quiet", "--initial-branch=main")
+    commit(destination, "generated")
+    return destination
+
+
+def commit(project: Path, message: str) -> None:
+    git(project, "add", "--all")
+    git(project, "commit", "--quiet", f"--message={message}")
+
+
+def update(project: Path, **options: Any) -> None:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        copier.run_update(project, defaults=True, overwrite=True, quiet=True, unsafe=False, **options)
+
+
+def answers(project: Path) -> dict[str, Any]:
+    loaded: dict[str, Any] = yaml.safe_load((project / ".copier-answers.yml").read_text())
+    return loaded
+
+
+def settings_of(project: Path) -> str:
+    return (project / "src" / "my_service" / "settings.py").read_text()
+
+
+def edit(path: Path, change: Callable[[str], str]) -> None:
+    path.write_text(change(path.read_text()))
+
+
+USER_ENDPOINT = """
+
+@app.get("/users/me")
+def current_user() -> dict[str, str]:
+    return {"name": "ada"}
+"""
+USER_TEST = """from fastapi.testclient import TestClient
+
+from my_service.main import app
+
+
+def test_current_user() -> None:
+    assert TestClient(app).get("/users/me").json() == {"name": "ada"}
+"""
+USER_README = "\n## Deployment notes\n\nWe run behind the company proxy.\n"
+
+
+def make_user_edits(project: Path) -> None:
+    edit(project / "src" / "my_service" / "main.py", lambda text: text + USER_ENDPOINT)
+    (project / "tests" / "test_users.py").write_text(USER_TEST)
+    edit(
+        project / "pyproject.toml",
+        lambda text: text.replace("\n]\n", '\n    "orjson>=3",\n]\n', 1),
+    )
+    edit(project / "README.md", lambda text: text + USER_README)
+    commit(project, "user work")
+
+
+def test_user_code_survives_and_new_recommendations_arrive(template: Path, tmp_path: Path, mypy_cache: Path) -> None:
+    project = generate(template, tmp_path / "service", "1.0.0")
+    assert "cors_max_age: int = 300" in settings_of(project)
+    assert not (project / NEW_FILE).exists()
+    make_user_edits(project)
+
+    update(project)
+
+    assert answers(project)["_commit"] == "2.0.0"
+    assert USER_ENDPOINT.strip() in (project / "src" / "my_service" / "main.py").read_text()
+    assert (project / "tests" / "test_users.py").read_text() == USER_TEST
+    pyproject = (project / "pyproject.toml").read_text()
+    assert '"orjson>=3"' in pyproject
+    assert '"fastapi>=0.165"' in pyproject
+    assert USER_README in (project / "README.md").read_text()
+    settings = settings_of(project)
+    assert "cors_max_age: int = 600" in settings, "an accepted recommendation follows the template"
+    assert "cors_expose_headers: NameList = []" in settings
+    assert (project / NEW_FILE).is_file()
+    assert not list(project.rglob("*.rej"))
+    assert "<<<<<<<" not in settings
+    check_project(project, mypy_cache)
+
+
+def test_explicit_choices_are_kept(template: Path, tmp_path: Path) -> None:
+    pinned = {"max_age": 900, "expose_headers": ["X-Request-Id"], "min_fastapi": "0.120"}
+    project = generate(template, tmp_path / "service", "1.0.0", pinned)
+
+    update(project)
+
+    settings = settings_of(project)
+    assert "cors_max_age: int = 900" in settings
+    assert 'cors_expose_headers: NameList = ["X-Request-Id"]' in settings
+    assert '"fastapi>=0.120"' in (project / "pyproject.toml").read_text()
+    assert {key: answers(project)[key] for key in pinned} == pinned
+
+
+def test_pinned_value_can_follow_the_template_again(template: Path, tmp_path: Path) -> None:
+    """The README's way to unpin: back to the current release's recommendation, then drop the line."""
+    project = generate(template, tmp_path / "service", "1.0.0", {"max_age": 900})
+
+    update(project, vcs_ref=VcsRef.CURRENT, data={"max_age": 300})
+    edit(project / ".copier-answers.yml", lambda text: text.replace("max_age: 300\n", ""))
+    commit(project, "follow the recommended max_age again")
+    update(project)
+
+    assert "cors_max_age: int = 600" in settings_of(project)
+    assert "max_age" not in answers(project)
+
+
+@pytest.mark.parametrize("conflict", ["inline", "rej"])
+def test_conflicting_edit_shows_both_sides(template: Path, tmp_path: Path, conflict: str) -> None:
+    project = generate(template, tmp_path / "service", "1.0.0")
+    settings_path = project / "src" / "my_service" / "settings.py"
+    edit(settings_path, lambda text: text.replace("cors_max_age: int = 300", "cors_max_age: int = 450  # measured"))
+    commit(project, "tune max_age by hand")
+
+    update(project, conflict=conflict)
+
+    if conflict == "inline":
+        settings = settings_of(project)
+        assert "<<<<<<< before updating" in settings and ">>>>>>> after updating" in settings
+        assert "cors_max_age: int = 450  # measured" in settings
+        assert "cors_max_age: int = 600" in settings
+    else:
+        rejected = project / "src" / "my_service" / "settings.py.rej"
+        assert rejected.is_file()
+        assert "cors_max_age: int = 450  # measured" in rejected.read_text(), "the user's side is kept in the .rej"
+        assert "cors_max_age: int = 600" in settings_of(project)
+
+
+def without_commit(project: Path) -> dict[str, str]:
+    files = {
+        str(path.relative_to(project)): path.read_text()
+        for path in sorted(project.rglob("*"))
+        if path.is_file() and ".git" not in path.relative_to(project).parts
+    }
+    files[".copier-answers.yml"] = "\n".join(
+        line for line in files[".copier-answers.yml"].splitlines() if not line.startswith("_commit:")
+    )
+    return files
+
+
+@pytest.mark.parametrize("answers_given", [{}, {"allowed_origins": ["https://app.example.com"], "max_age": 60}])
+def test_every_older_release_updates_to_a_fresh_generation(
+    template: Path, tmp_path: Path, answers_given: dict[str, Any]
+) -> None:
+    tags = git(template, "tag", "--sort=version:refname").split()
+    newest = tags[-1]
+    fresh = generate(template, tmp_path / "fresh", newest, answers_given)
+    for tag in tags[:-1]:
+        project = generate(template, tmp_path / f"from-{tag}", tag, answers_given)
+
+        update(project)
+
+        assert without_commit(project) == without_commit(fresh), f"updating from {tag} differs from a fresh {newest}"
+
+
+def test_changing_an_answer_changes_only_the_cors_configuration(
+    template: Path, tmp_path: Path, mypy_cache: Path
+) -> None:
+    project = generate(template, tmp_path / "service", "2.0.0")
+
+    update(project, data={"allowed_origins": ["https://app.example.com", "http://localhost:5173"]})
+
+    changed = set(git(project, "diff", "--name-only").split())
+    assert changed == {".copier-answers.yml", "README.md", "src/my_service/settings.py"}
+    assert '["https://app.example.com", "http://localhost:5173"]' in settings_of(project)
+    check_project(project, mypy_cache)
+
+
+def test_invalid_hand_edited_answer_stops_the_update_and_changes_nothing(template: Path, tmp_path: Path) -> None:
+    project = generate(template, tmp_path / "service", "1.0.0", {"allowed_origins": ["https://app.example.com"]})
+    edit(
+        project / ".copier-answers.yml",
+        lambda text: text.replace("https://app.example.com", "https://app.example.com/"),
+    )
+    commit(project, "hand edit")
+
+    with pytest.raises(ValueError, match="drop the trailing slash"):
+        update(project)
+
+    assert git(project, "status", "--porcelain") == ""
+    assert answers(project)["_commit"] == "1.0.0"
