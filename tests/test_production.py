@@ -1,0 +1,290 @@
+"""The production pieces of a generated project: optional files, their linters, the container's commands, profiles.
+
+No Docker engine runs here, so the Dockerfile is checked twice: by hadolint, and by running its own build-stage
+commands (uv venv, uv pip install from pyproject.toml) in a fresh virtual environment, then its exact CMD and
+HEALTHCHECK against the result on a loopback port.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shlex
+import socket
+import subprocess
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx2
+import pytest
+
+from tests.rendering import BIN, render, run
+
+PACKAGE = "prod_check"
+PREFIX = "PROD_CHECK_"
+SITE = "https://app.example.com"
+OPTIONAL_FILES = {
+    "docker": ["Dockerfile", ".dockerignore"],
+    "ci_workflow": [".github/workflows/ci.yml"],
+    "pre_commit": [".pre-commit-config.yaml"],
+}
+
+
+@dataclass
+class Stage:
+    """One FROM block of a Dockerfile, reduced to what the tests replay."""
+
+    name: str | None
+    env: dict[str, str] = field(default_factory=dict)
+    runs: list[str] = field(default_factory=list)
+    cmd: list[str] = field(default_factory=list)
+    healthcheck: list[str] = field(default_factory=list)
+
+
+def parse_dockerfile(text: str) -> list[Stage]:
+    """Stages with their ENV, RUN (BuildKit flags dropped), exec-form CMD and HEALTHCHECK."""
+    lines = [line for line in text.splitlines() if not line.lstrip().startswith("#")]
+    stages: list[Stage] = []
+    for instruction in "\n".join(lines).replace("\\\n", " ").splitlines():
+        keyword, _, rest = instruction.strip().partition(" ")
+        if keyword == "FROM":
+            alias = re.search(r"\sAS\s+(\S+)", rest, re.IGNORECASE)
+            stages.append(Stage(alias[1] if alias else None))
+        elif keyword == "ENV":
+            stages[-1].env.update(pair.split("=", 1) for pair in shlex.split(rest))
+        elif keyword == "RUN":
+            stages[-1].runs.append(re.sub(r"^(--\S+\s+)*", "", rest.strip()))
+        elif keyword == "CMD":
+            stages[-1].cmd = json.loads(rest)
+        elif keyword == "HEALTHCHECK":
+            stages[-1].healthcheck = json.loads(rest.split(" CMD ", 1)[1])
+    return stages
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return render(tmp_path_factory.mktemp("production") / "service", {"project_name": "Prod Check"})
+
+
+@pytest.fixture(scope="module")
+def stages(project: Path) -> list[Stage]:
+    return parse_dockerfile((project / "Dockerfile").read_text())
+
+
+@dataclass
+class Image:
+    """The Dockerfile's build replayed into a virtual environment: the runtime environment and the commands."""
+
+    venv: Path
+    workdir: Path
+    env: dict[str, str]
+    cmd: list[str]
+    healthcheck: list[str]
+
+    def start(self, **env: str) -> tuple[subprocess.Popen[str], str]:
+        port = str(free_port())
+        process = subprocess.Popen(
+            self.cmd,
+            cwd=self.workdir,
+            env={**self.env, "UVICORN_HOST": "127.0.0.1", "UVICORN_PORT": port, **env},
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+        return process, f"http://127.0.0.1:{port}"
+
+
+@pytest.fixture(scope="module")
+def image(project: Path, stages: list[Stage], tmp_path_factory: pytest.TempPathFactory) -> Image:
+    """Run the build stage's RUN commands with uv into a fresh venv, as `docker build` would in /build."""
+    build = next(stage for stage in stages if stage.name == "build")
+    runtime = stages[-1]
+    venv = tmp_path_factory.mktemp("image") / "venv"
+    # uv pip installs into $VIRTUAL_ENV, as in the image; `uv venv` finds this interpreter first on PATH.
+    steering = {"UV_PYTHON", "UV_PROJECT_ENVIRONMENT", "UV_SYSTEM_PYTHON", "VIRTUAL_ENV"}
+    build_env = {key: value for key, value in os.environ.items() if key not in steering}
+    build_env |= {**build.env, "VIRTUAL_ENV": str(venv), "PATH": f"{BIN}{os.pathsep}{os.environ['PATH']}"}
+    for command in build.runs:
+        result = subprocess.run(
+            ["/bin/sh", "-c", command], cwd=project, env=build_env, capture_output=True, text=True, timeout=300
+        )
+        assert result.returncode == 0, f"RUN {command} failed:\n{result.stdout}\n{result.stderr}"
+    assert runtime.env["PATH"] == f"{build.env['VIRTUAL_ENV']}/bin:$PATH"
+    env = {key: value for key, value in os.environ.items() if not key.startswith(("PYTHON", "VIRTUAL_ENV", PREFIX))}
+    env |= {**runtime.env, "PATH": f"{venv / 'bin'}{os.pathsep}{os.environ['PATH']}"}
+    workdir = tmp_path_factory.mktemp("workdir")
+    return Image(venv, workdir, env, runtime.cmd, runtime.healthcheck)
+
+
+def wait_for_health(process: subprocess.Popen[str], url: str) -> httpx2.Response:
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        assert process.poll() is None, process.communicate()[0]
+        try:
+            return httpx2.get(url + "/health", timeout=2)
+        except httpx2.TransportError:
+            time.sleep(0.1)
+    raise AssertionError("the service did not answer /health within 30 s")
+
+
+@pytest.fixture(scope="module")
+def production(image: Image) -> Iterator[tuple[str, subprocess.Popen[str]]]:
+    process, url = image.start(**{f"{PREFIX}CORS_ALLOW_ORIGINS": SITE})
+    try:
+        wait_for_health(process, url)
+        yield url, process
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+def test_every_optional_file_is_generated_by_default(project: Path) -> None:
+    for paths in OPTIONAL_FILES.values():
+        assert all((project / path).is_file() for path in paths), paths
+
+
+@pytest.mark.parametrize("question", OPTIONAL_FILES)
+def test_an_optional_file_can_be_left_out(tmp_path: Path, question: str) -> None:
+    project = render(tmp_path / "service", {question: False})
+
+    for other, paths in OPTIONAL_FILES.items():
+        assert all((project / path).exists() is (other != question) for path in paths), paths
+    assert (project / ".github").exists() is (question != "ci_workflow")
+
+
+def test_dockerfile_passes_hadolint(project: Path) -> None:
+    result = run([str(BIN / "hadolint"), "Dockerfile"], project)
+
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_workflow_passes_actionlint_and_zizmor(project: Path) -> None:
+    workflow = ".github/workflows/ci.yml"
+    actionlint = run([str(BIN / "actionlint"), workflow], project)
+    zizmor = run([str(BIN / "zizmor"), "--offline", "--persona=pedantic", workflow], project)
+
+    assert actionlint.returncode == 0, actionlint.stdout + actionlint.stderr
+    assert zizmor.returncode == 0, zizmor.stdout + zizmor.stderr
+
+
+def test_workflow_checks_on_the_chosen_python_with_pinned_actions(tmp_path: Path) -> None:
+    project = render(tmp_path / "service", {"python_version": "3.13", "docker": False, "pre_commit": False})
+    workflow = (project / ".github" / "workflows" / "ci.yml").read_text()
+
+    uses = re.findall(r"uses: (\S+)", workflow)
+    assert uses and all(re.fullmatch(r"[\w.-]+/[\w.-]+@[0-9a-f]{40}", action) for action in uses), uses
+    assert 'python-version: "3.13"' in workflow
+    for check in ("ruff check .", "ruff format --check .", "mypy src tests", "pytest"):
+        assert f"run: uv run {check}\n" in workflow
+
+
+def test_pre_commit_config_is_valid(project: Path) -> None:
+    result = run([str(BIN / "pre-commit"), "validate-config", ".pre-commit-config.yaml"], project)
+    config = (project / ".pre-commit-config.yaml").read_text()
+
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "id: ruff-check" in config and "id: ruff-format" in config and "id: end-of-file-fixer" in config
+
+
+def test_image_is_built_from_the_chosen_python_and_runs_the_generated_app(project: Path, stages: list[Stage]) -> None:
+    dockerfile = (project / "Dockerfile").read_text()
+
+    assert "ARG PYTHON_VERSION=3.11\n" in dockerfile
+    assert stages[-1].cmd == ["uvicorn", f"{PACKAGE}.main:app", "--proxy-headers"]
+    assert "WEB_CONCURRENCY" in stages[-1].env and stages[-1].env[f"{PREFIX}ENVIRONMENT"] == "production"
+    assert re.search(r"^USER 10001:10001$", dockerfile, re.MULTILINE)
+    assert "/health" in " ".join(stages[-1].healthcheck)
+
+
+def test_image_commands_install_the_app_into_the_venv(image: Image) -> None:
+    where = subprocess.run(
+        ["python", "-c", f"import {PACKAGE}.main as m; print(m.__file__, type(m.app).__name__)"],
+        cwd=image.workdir,
+        env=image.env | {f"{PREFIX}ENVIRONMENT": "development"},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+    assert where.returncode == 0, where.stderr
+    module_file, app_type = where.stdout.split()
+    assert Path(module_file).is_relative_to(image.venv)
+    assert app_type == "CORSOutermost"
+
+
+def test_production_service_answers_health_and_cross_origin_requests(
+    image: Image, production: tuple[str, subprocess.Popen[str]]
+) -> None:
+    url, _ = production
+    health = httpx2.get(url + "/health")
+    granted = httpx2.get(url + "/home", headers={"Origin": SITE})
+    foreign = httpx2.get(url + "/home", headers={"Origin": "http://localhost:5173"})
+    preflight = httpx2.options(
+        url + "/home",
+        headers={"Origin": SITE, "Access-Control-Request-Method": "PUT", "Access-Control-Request-Headers": "x-a"},
+    )
+
+    assert (health.status_code, health.json()) == (200, {"status": "ok"})
+    assert granted.headers["access-control-allow-origin"] == SITE
+    assert granted.headers["access-control-allow-credentials"] == "true"
+    assert "access-control-allow-origin" not in foreign.headers
+    assert preflight.status_code == 200
+    assert preflight.headers["access-control-allow-origin"] == SITE
+
+
+def test_healthcheck_command_passes_while_the_service_is_up(
+    image: Image, production: tuple[str, subprocess.Popen[str]]
+) -> None:
+    url, _ = production
+    port = url.rsplit(":", 1)[1]
+    up = subprocess.run(image.healthcheck, env=image.env | {"UVICORN_PORT": port}, capture_output=True, timeout=30)
+    down = subprocess.run(
+        image.healthcheck, env=image.env | {"UVICORN_PORT": str(free_port())}, capture_output=True, timeout=30
+    )
+
+    assert up.returncode == 0, up.stderr
+    assert down.returncode != 0
+
+
+@pytest.mark.parametrize("workers", ["1", "2"])
+def test_production_refuses_a_local_origin_with_one_line(image: Image, workers: str) -> None:
+    process, _ = image.start(**{f"{PREFIX}CORS_ALLOW_ORIGINS": "http://localhost:5173", "WEB_CONCURRENCY": workers})
+    try:
+        output, _ = process.communicate(timeout=30)
+    finally:
+        process.kill()
+
+    refusals = [line for line in output.splitlines() if f"{PREFIX}CORS_ALLOW_ORIGINS" in line]
+    assert 1 <= len(refusals) <= int(workers), output
+    assert "'http://localhost:5173' is a local origin" in refusals[0]
+    assert f"list only the https:// origins of your deployed front ends, e.g. '{SITE}'" in refusals[0]
+    assert "Traceback" not in output
+    if workers == "1":
+        assert process.returncode != 0
+
+
+def test_development_starts_on_a_local_origin_and_warns(image: Image) -> None:
+    origins = {f"{PREFIX}ENVIRONMENT": "development", f"{PREFIX}CORS_ALLOW_ORIGINS": "http://localhost:5173"}
+    process, url = image.start(**origins)
+    try:
+        health = wait_for_health(process, url)
+        granted = httpx2.get(url + "/home", headers={"Origin": "http://localhost:5173"})
+    finally:
+        process.terminate()
+        output, _ = process.communicate(timeout=10)
+
+    assert health.status_code == 200
+    assert granted.headers["access-control-allow-origin"] == "http://localhost:5173"
+    warnings = [line for line in output.splitlines() if "refused when PROD_CHECK_ENVIRONMENT=production" in line]
+    assert len(warnings) == 1, output
+    assert "'http://localhost:5173' is a local origin" in warnings[0]
