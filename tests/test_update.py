@@ -1,7 +1,7 @@
 """`copier update` from older template releases: user code survives, recommendations follow, choices stay.
 
-Each test builds a local git repository of the template with tagged releases: 1.0.0 is derived from the working tree
-with older recommendations and without a file that 2.0.0 (the working tree itself) adds.
+The tests work on a clone of this repository with its real release tags and two more: OLDER, derived from the
+working tree with older recommendations and without a file that NEWEST (the working tree itself) adds.
 """
 
 from __future__ import annotations
@@ -27,6 +27,8 @@ GIT_IDENTITY = {
     "GIT_COMMITTER_EMAIL": "tests@example.invalid",
 }
 NEW_FILE = "tests/test_home.py"
+OLDER = "0.0.1"
+NEWEST = "1000.0.0"  # the working tree: newer than every real release
 
 
 def git(cwd: Path, *args: str) -> str:
@@ -48,7 +50,7 @@ def replace_once(path: Path, old: str, new: str) -> None:
 
 
 def older_release(template: Path) -> None:
-    """What 1.0.0 recommended: a shorter preflight cache, a legacy exposed header, an older FastAPI, one file less."""
+    """What OLDER recommended: a shorter preflight cache, a legacy exposed header, an older FastAPI, one file less."""
     copier_yml = template / "copier.yml"
     replace_once(copier_yml, "  default: 600\n", "  default: 300\n")
     replace_once(copier_yml, '  default: "0.165"\n', '  default: "0.110"\n')
@@ -60,28 +62,36 @@ def older_release(template: Path) -> None:
     (template / "template" / NEW_FILE).unlink()
 
 
-@pytest.fixture(scope="module")
-def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A git repository of the template with the tags 1.0.0 (older defaults) and 2.0.0 (this working tree)."""
-    repository = tmp_path_factory.mktemp("history") / "template"
-    files = git(
+def copy_working_tree(repository: Path) -> None:
+    """Put this working tree's template, uncommitted edits included, in place of the repository's."""
+    for name in ("copier.yml", "includes", "template"):
+        target = repository / name
+        if target.is_dir():
+            shutil.rmtree(target)
+        target.unlink(missing_ok=True)
+    names = git(
         REPOSITORY, "ls-files", "--cached", "--others", "--exclude-standard", "copier.yml", "includes", "template"
     )
-    for name in files.splitlines():
+    for name in names.splitlines():
         if (REPOSITORY / name).is_file():
             (repository / name).parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(REPOSITORY / name, repository / name)
-    git(repository, "init", "--quiet", "--initial-branch=main")
-    older_release(repository)
-    git(repository, "add", "--all")
-    git(repository, "commit", "--quiet", "--message=1.0.0")
-    git(repository, "tag", "1.0.0")
-    for name in files.splitlines():
-        if (REPOSITORY / name).is_file():
-            shutil.copy2(REPOSITORY / name, repository / name)
-    git(repository, "add", "--all")
-    git(repository, "commit", "--quiet", "--message=2.0.0")
-    git(repository, "tag", "2.0.0")
+
+
+@pytest.fixture(scope="module")
+def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A clone of this repository, with its real release tags, and two more: OLDER, derived from the working tree with
+    older recommendations, then NEWEST, the working tree itself."""
+    repository = tmp_path_factory.mktemp("history") / "template"
+    git(REPOSITORY, "clone", "--quiet", "--no-checkout", str(REPOSITORY), str(repository))
+    git(repository, "checkout", "--quiet", "-B", "releases")
+    for release in (OLDER, NEWEST):
+        copy_working_tree(repository)
+        if release == OLDER:
+            older_release(repository)
+        git(repository, "add", "--all")
+        git(repository, "commit", "--quiet", "--allow-empty", f"--message=release {release}")
+        git(repository, "tag", release)
     return repository
 
 
@@ -148,14 +158,14 @@ def make_user_edits(project: Path) -> None:
 
 
 def test_user_code_survives_and_new_recommendations_arrive(template: Path, tmp_path: Path, mypy_cache: Path) -> None:
-    project = generate(template, tmp_path / "service", "1.0.0")
+    project = generate(template, tmp_path / "service", OLDER)
     assert "cors_max_age: int = 300" in settings_of(project)
     assert not (project / NEW_FILE).exists()
     make_user_edits(project)
 
     update(project)
 
-    assert answers(project)["_commit"] == "2.0.0"
+    assert answers(project)["_commit"] == NEWEST
     assert USER_ENDPOINT.strip() in (project / "src" / "my_service" / "main.py").read_text()
     assert (project / "tests" / "test_users.py").read_text() == USER_TEST
     pyproject = (project / "pyproject.toml").read_text()
@@ -173,7 +183,7 @@ def test_user_code_survives_and_new_recommendations_arrive(template: Path, tmp_p
 
 def test_explicit_choices_are_kept(template: Path, tmp_path: Path) -> None:
     pinned = {"max_age": 900, "expose_headers": ["X-Request-Id"], "min_fastapi": "0.120"}
-    project = generate(template, tmp_path / "service", "1.0.0", pinned)
+    project = generate(template, tmp_path / "service", OLDER, pinned)
 
     update(project)
 
@@ -186,7 +196,7 @@ def test_explicit_choices_are_kept(template: Path, tmp_path: Path) -> None:
 
 def test_pinned_value_can_follow_the_template_again(template: Path, tmp_path: Path) -> None:
     """The README's way to unpin: back to the current release's recommendation, then drop the line."""
-    project = generate(template, tmp_path / "service", "1.0.0", {"max_age": 900})
+    project = generate(template, tmp_path / "service", OLDER, {"max_age": 900})
 
     update(project, vcs_ref=VcsRef.CURRENT, data={"max_age": 300})
     edit(project / ".copier-answers.yml", lambda text: text.replace("max_age: 300\n", ""))
@@ -199,7 +209,7 @@ def test_pinned_value_can_follow_the_template_again(template: Path, tmp_path: Pa
 
 @pytest.mark.parametrize("conflict", ["inline", "rej"])
 def test_conflicting_edit_shows_both_sides(template: Path, tmp_path: Path, conflict: str) -> None:
-    project = generate(template, tmp_path / "service", "1.0.0")
+    project = generate(template, tmp_path / "service", OLDER)
     settings_path = project / "src" / "my_service" / "settings.py"
     edit(settings_path, lambda text: text.replace("cors_max_age: int = 300", "cors_max_age: int = 450  # measured"))
     commit(project, "tune max_age by hand")
@@ -248,7 +258,7 @@ def test_every_older_release_updates_to_a_fresh_generation(
 def test_changing_an_answer_changes_only_the_cors_configuration(
     template: Path, tmp_path: Path, mypy_cache: Path
 ) -> None:
-    project = generate(template, tmp_path / "service", "2.0.0")
+    project = generate(template, tmp_path / "service", NEWEST)
 
     update(project, data={"allowed_origins": ["https://app.example.com", "http://localhost:5173"]})
 
@@ -259,7 +269,7 @@ def test_changing_an_answer_changes_only_the_cors_configuration(
 
 
 def test_invalid_hand_edited_answer_stops_the_update_and_changes_nothing(template: Path, tmp_path: Path) -> None:
-    project = generate(template, tmp_path / "service", "1.0.0", {"allowed_origins": ["https://app.example.com"]})
+    project = generate(template, tmp_path / "service", OLDER, {"allowed_origins": ["https://app.example.com"]})
     edit(
         project / ".copier-answers.yml",
         lambda text: text.replace("https://app.example.com", "https://app.example.com/"),
@@ -270,4 +280,4 @@ def test_invalid_hand_edited_answer_stops_the_update_and_changes_nothing(templat
         update(project)
 
     assert git(project, "status", "--porcelain") == ""
-    assert answers(project)["_commit"] == "1.0.0"
+    assert answers(project)["_commit"] == OLDER
