@@ -12,6 +12,7 @@ import yaml
 from tests.rendering import BIN, REPOSITORY
 
 DOWN, SPACE, ENTER, CLEAR_LINE = "\x1b[B", " ", "\r", "\x15"
+PRODUCTION_FILES = ("Add a Dockerfile", "Add a GitHub Actions workflow", "Add a .pre-commit-config.yaml")
 COLUMNS, LINES = 250, 50
 
 
@@ -52,7 +53,9 @@ class Terminal:
         self.child.send(keys)
 
     def finish(self) -> int | None:
-        """Wait for Copier to end; its exit status."""
+        """Accept the optional production files, wait for Copier to end; its exit status."""
+        for prompt in PRODUCTION_FILES:
+            self.accept(prompt)
         self.child.expect(pexpect.EOF)
         self.child.close()
         return self.child.exitstatus
