@@ -281,3 +281,53 @@ def test_invalid_hand_edited_answer_stops_the_update_and_changes_nothing(templat
 
     assert git(project, "status", "--porcelain") == ""
     assert answers(project)["_commit"] == OLDER
+
+
+RENAMED = "1001.0.0"
+
+
+def rename_max_age(template: Path) -> None:
+    """A release that renames `max_age` the way RELEASING asks: the new key's computed default reads the old one."""
+    copier_yml = template / "copier.yml"
+    replace_once(copier_yml, "\nmax_age:\n", "\npreflight_max_age:\n")
+    replace_once(copier_yml, "  default: 600\n", '  default: "{{ max_age if max_age is defined else 600 }}"\n')
+    replace_once(
+        copier_yml,
+        "when: \"{{ 'max_age' in customize or max_age is defined }}\"",
+        "when: \"{{ 'max_age' in customize or preflight_max_age is defined or max_age is defined }}\"",
+    )
+    replace_once(
+        copier_yml,
+        "{% if max_age < 0 or max_age > 86400 %}max_age {{ max_age }}",
+        "{% if preflight_max_age < 0 or preflight_max_age > 86400 %}preflight_max_age {{ preflight_max_age }}",
+    )
+    for path in (template / "template").rglob("*.jinja"):
+        text = path.read_text()
+        for old in ("{{ max_age }}", "if max_age > 7200", "'max_age', 'min_fastapi'"):
+            text = text.replace(old, old.replace("max_age", "preflight_max_age"))
+        path.write_text(text)
+
+
+@pytest.fixture(scope="module")
+def renamed_template(template: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    repository = tmp_path_factory.mktemp("renamed") / "template"
+    git(template, "clone", "--quiet", str(template), str(repository))
+    git(repository, "checkout", "--quiet", "-B", "releases", NEWEST)
+    rename_max_age(repository)
+    git(repository, "commit", "--quiet", "--all", f"--message=release {RENAMED}")
+    git(repository, "tag", RENAMED)
+    return repository
+
+
+@pytest.mark.parametrize(("given", "expected"), [({"max_age": 900}, 900), ({}, 600)])
+def test_renamed_question_keeps_the_users_value(
+    renamed_template: Path, tmp_path: Path, given: dict[str, int], expected: int
+) -> None:
+    project = generate(renamed_template, tmp_path / "service", OLDER, given)
+
+    update(project)
+
+    assert answers(project)["_commit"] == RENAMED
+    assert f"cors_max_age: int = {expected}" in settings_of(project)
+    assert "max_age" not in answers(project)
+    assert answers(project).get("preflight_max_age") == given.get("max_age")
