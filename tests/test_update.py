@@ -181,7 +181,7 @@ def test_user_code_survives_and_new_recommendations_arrive(template: Path, tmp_p
     check_project(project, mypy_cache)
 
 
-def test_explicit_choices_are_kept(template: Path, tmp_path: Path) -> None:
+def test_explicit_choices_are_kept(template: Path, tmp_path: Path, mypy_cache: Path) -> None:
     pinned = {"max_age": 900, "expose_headers": ["X-Request-Id"], "min_fastapi": "0.120"}
     project = generate(template, tmp_path / "service", OLDER, pinned)
 
@@ -192,6 +192,7 @@ def test_explicit_choices_are_kept(template: Path, tmp_path: Path) -> None:
     assert 'cors_expose_headers: NameList = ["X-Request-Id"]' in settings
     assert '"fastapi>=0.120"' in (project / "pyproject.toml").read_text()
     assert {key: answers(project)[key] for key in pinned} == pinned
+    check_project(project, mypy_cache)
 
 
 def test_pinned_value_can_follow_the_template_again(template: Path, tmp_path: Path) -> None:
@@ -321,7 +322,7 @@ def renamed_template(template: Path, tmp_path_factory: pytest.TempPathFactory) -
 
 @pytest.mark.parametrize(("given", "expected"), [({"max_age": 900}, 900), ({}, 600)])
 def test_renamed_question_keeps_the_users_value(
-    renamed_template: Path, tmp_path: Path, given: dict[str, int], expected: int
+    renamed_template: Path, tmp_path: Path, mypy_cache: Path, given: dict[str, int], expected: int
 ) -> None:
     project = generate(renamed_template, tmp_path / "service", OLDER, given)
 
@@ -331,3 +332,4 @@ def test_renamed_question_keeps_the_users_value(
     assert f"cors_max_age: int = {expected}" in settings_of(project)
     assert "max_age" not in answers(project)
     assert answers(project).get("preflight_max_age") == given.get("max_age")
+    check_project(project, mypy_cache)
