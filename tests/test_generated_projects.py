@@ -48,7 +48,7 @@ def test_defaults_reproduce_the_classic_recipe(tmp_path: Path) -> None:
     assert 'cors_allow_headers: NameList = ["*"]' in settings
     assert "cors_max_age: int = 600" in settings
     assert "CORSMiddleware(" in main
-    assert '@router.get("/home")' in main
+    assert '@app.get("/home")' in main
 
 
 def test_derived_names_follow_the_project_name(tmp_path: Path) -> None:
