@@ -48,6 +48,11 @@ def is_origin(value: str) -> bool:
     return explain_origin(value) is None
 
 
+def origin_of(url: str) -> str | None:
+    """The origin a browser sends for a page at `url` (or for a sloppily written origin), or None if it has none."""
+    return _browser_form(url)
+
+
 def _explain_whitespace(value: str) -> str | None:
     q = _quote(value)
     if value != value.strip():

@@ -37,13 +37,18 @@ class Policy:
 
 def policy_errors(policy: Policy) -> list[str]:
     """One sentence per problem that makes `policy` unsafe or unable to work; empty when it may ship."""
+    return [message for _, message in setting_errors(policy)]
+
+
+def setting_errors(policy: Policy) -> list[tuple[str, str]]:
+    """`policy_errors` paired with the setting each is about, so a report can point at what to change."""
     return [
-        *_origin_errors(policy),
-        *_regex_errors(policy.allow_origin_regex),
-        *_method_errors(policy.allow_methods),
-        *_header_errors("allow_headers", policy.allow_headers),
-        *_header_errors("expose_headers", policy.expose_headers),
-        *_max_age_errors(policy.max_age),
+        *(("allow_origins", message) for message in _origin_errors(policy)),
+        *(("allow_origin_regex", message) for message in _regex_errors(policy.allow_origin_regex)),
+        *(("allow_methods", message) for message in _method_errors(policy.allow_methods)),
+        *(("allow_headers", message) for message in _header_errors("allow_headers", policy.allow_headers)),
+        *(("expose_headers", message) for message in _header_errors("expose_headers", policy.expose_headers)),
+        *(("max_age", message) for message in _max_age_errors(policy.max_age)),
     ]
 
 

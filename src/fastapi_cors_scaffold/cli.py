@@ -1,0 +1,337 @@
+"""The `fastapi-cors-scaffold` command: thin Typer commands over the package's modules.
+
+Each command parses, calls the library, prints. Copier and the HTTP client are imported inside the commands that
+use them, so `--help` and `lint` start fast. Exit status: 0 fine, 1 blocked or findings, 2 bad input or refusal.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any, NoReturn
+
+import typer
+
+app = typer.Typer(
+    name="fastapi-cors-scaffold",
+    help="Start FastAPI services with CORS configured correctly, keep them up to date, and check CORS anywhere.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+Origins = Annotated[
+    list[str] | None,
+    typer.Option("--origin", "-o", help="Allowed origin, scheme://host[:port]; repeat or separate with commas."),
+]
+Regex = Annotated[
+    str | None, typer.Option("--regex", help="allow_origin_regex, fullmatched against the Origin ('' for none).")
+]
+Credentials = Annotated[
+    bool | None, typer.Option("--credentials/--no-credentials", help="Allow cookies and HTTP authentication.")
+]
+Methods = Annotated[list[str] | None, typer.Option("--method", "-m", help="Allowed method, or '*'; repeatable.")]
+AllowHeaders = Annotated[list[str] | None, typer.Option("--header", help="Allowed request header, or '*'; repeatable.")]
+ExposeHeaders = Annotated[
+    list[str] | None, typer.Option("--expose-header", help="Response header page code may read; repeatable.")
+]
+MaxAge = Annotated[int | None, typer.Option("--max-age", help="Seconds browsers may cache a preflight (0-86400).")]
+Json = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON instead of tables.")]
+
+
+class Conflict(StrEnum):
+    inline = "inline"
+    rej = "rej"
+
+
+@app.command()
+def new(
+    destination: Annotated[Path, typer.Argument(help="Directory to create; it must not exist or be empty.")],
+    name: Annotated[str | None, typer.Option("--name", help="Human name of the service.")] = None,
+    slug: Annotated[str | None, typer.Option("--slug", help="Distribution name, e.g. billing-api.")] = None,
+    package: Annotated[str | None, typer.Option("--package", help="Python package name, e.g. billing_api.")] = None,
+    description: Annotated[str | None, typer.Option("--description", help="One line on what it does.")] = None,
+    python: Annotated[str | None, typer.Option("--python", help="Lowest Python version: 3.11 to 3.14.")] = None,
+    customize: Annotated[
+        list[str] | None,
+        typer.Option("--customize", help="A CORS question to ask even though no flag answers it; repeatable."),
+    ] = None,
+    origin: Origins = None,
+    regex: Regex = None,
+    credentials: Credentials = None,
+    method: Methods = None,
+    header: AllowHeaders = None,
+    expose_header: ExposeHeaders = None,
+    max_age: MaxAge = None,
+    docker: Annotated[bool | None, typer.Option("--docker/--no-docker", help="Add a Dockerfile.")] = None,
+    ci: Annotated[bool | None, typer.Option("--ci/--no-ci", help="Add a GitHub Actions workflow.")] = None,
+    pre_commit: Annotated[
+        bool | None, typer.Option("--pre-commit/--no-pre-commit", help="Add a pre-commit configuration.")
+    ] = None,
+    data: Annotated[
+        list[str] | None, typer.Option("--data", "-d", help="Any other answer as KEY=VALUE, as `copier --data`.")
+    ] = None,
+    defaults: Annotated[
+        bool, typer.Option("--defaults", help="Take the recommendation for every question not answered by a flag.")
+    ] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Do not list the files written.")] = False,
+) -> None:
+    """Render a new service from the template shipped in this package (what `copier copy` would write).
+
+    Only the answers you give are recorded in .copier-answers.yml; every CORS setting you leave out follows the
+    template's recommendation on each `update`. Questions without a flag are asked, unless --defaults.
+    """
+    from fastapi_cors_scaffold.answers import answer_errors, given, parse_data, split_items
+
+    answers = given(
+        {
+            "project_name": name,
+            "project_slug": slug,
+            "package_name": package,
+            "description": description,
+            "python_version": python,
+            "customize": split_items(customize) if customize else None,
+            "allowed_origins": split_items(origin) if origin is not None else None,
+            "allow_origin_regex": regex,
+            "allow_credentials": credentials,
+            "allow_methods": split_items(method) if method is not None else None,
+            "allow_headers": split_items(header) if header is not None else None,
+            "expose_headers": split_items(expose_header) if expose_header is not None else None,
+            "max_age": max_age,
+            "docker": docker,
+            "ci_workflow": ci,
+            "pre_commit": pre_commit,
+        }
+    )
+    try:
+        extra = parse_data(data or [])
+    except ValueError as error:
+        _fail(str(error))
+    problems = answer_errors(answers, _recommendation())
+    if problems:
+        _fail(*problems)
+    _need_terminal_unless(defaults)
+    from fastapi_cors_scaffold.scaffold import new_project
+
+    template = _scaffolding(lambda: new_project(destination, {**extra, **answers}, defaults=defaults, quiet=quiet))
+    typer.echo(f"Created {destination} from template {template.ref} ({template.source}).")
+    typer.echo(f"Next: cd {destination} && git init && git add -A && git commit -m 'Start from fastapi-cors-scaffold'")
+
+
+@app.command()
+def update(
+    destination: Annotated[Path, typer.Argument(help="The project to update (a clean git repository).")] = Path("."),
+    data: Annotated[list[str] | None, typer.Option("--data", "-d", help="Change an answer: KEY=VALUE.")] = None,
+    defaults: Annotated[bool, typer.Option("--defaults", help="Keep every answer; ask nothing.")] = False,
+    conflict: Annotated[Conflict, typer.Option(help="How to leave conflicting hunks.")] = Conflict.inline,
+    vcs_ref: Annotated[
+        str | None, typer.Option("--vcs-ref", help="Template version to go to (default: the one shipped).")
+    ] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Do not list the files written.")] = False,
+) -> None:
+    """Bring a project made by `new` (or `copier copy`) to the template version this package ships.
+
+    Works offline; answers you gave stay, settings you left out take the template's current recommendation.
+    """
+    from fastapi_cors_scaffold.answers import parse_data
+
+    try:
+        extra = parse_data(data or [])
+    except ValueError as error:
+        _fail(str(error))
+    _need_terminal_unless(defaults)
+    from fastapi_cors_scaffold.scaffold import update_project
+
+    updated = _scaffolding(
+        lambda: update_project(
+            destination, extra, defaults=defaults, conflict=conflict.value, vcs_ref=vcs_ref, quiet=quiet
+        )
+    )
+    if updated.before == updated.after:
+        typer.echo(f"{destination} is at template {updated.after}; re-applied it.")
+    else:
+        typer.echo(f"Updated {destination} from template {updated.before} to {updated.after}.")
+    if updated.conflicts:
+        typer.echo(f"Resolve the conflicts in: {', '.join(updated.conflicts)}", err=True)
+        raise typer.Exit(1)
+
+
+@app.command()
+def check(
+    url: Annotated[str, typer.Argument(help="The URL the page would fetch, e.g. http://127.0.0.1:8000/items.")],
+    origin: Annotated[str, typer.Option("--origin", "-o", help="Origin of the page making the request.")],
+    method: Annotated[str, typer.Option("--method", "-m", help="Method the page uses, as written in fetch().")] = "GET",
+    header: Annotated[
+        list[str] | None, typer.Option("--header", "-H", help="Request header 'Name: value'; repeatable.")
+    ] = None,
+    credentials: Annotated[
+        bool, typer.Option("--credentials", help="The page sends cookies (credentials: 'include').")
+    ] = False,
+    scan: Annotated[
+        bool, typer.Option("--scan", help="Also send the attacker origins scanners derive from --origin.")
+    ] = False,
+    timeout: Annotated[float, typer.Option("--timeout", help="Seconds to wait for each answer.")] = 10.0,
+    as_json: Json = False,
+) -> None:
+    """Will a browser on ORIGIN be allowed to make this request, and if not, why?
+
+    Sends what a browser sends (a preflight when the request is not simple, then the request, following
+    redirects) and judges each answer by the Fetch standard. Exit 0 allowed, 1 blocked or an attacker origin
+    trusted (--scan), 2 bad input or no answer.
+    """
+    from fastapi_cors_scaffold.browser import Request, is_token
+    from fastapi_cors_scaffold.origins import explain_origin
+    from fastapi_cors_scaffold.policy import METHODS
+
+    if origin != "null" and (problem := explain_origin(origin)):
+        _fail(f"--origin: {problem}")
+    if not is_token(method):
+        _fail(f"--method {method!r} is not an HTTP method name, e.g. {', '.join(METHODS[:4])}.")
+    headers = tuple(_header_pair(raw) for raw in header or [])
+    from fastapi_cors_scaffold.probe import ProbeError
+    from fastapi_cors_scaffold.probe import check as probe_check
+    from fastapi_cors_scaffold.probe import scan as probe_scan
+    from fastapi_cors_scaffold.report import print_verdict, specific_grants, verdict_json
+
+    request = Request(url, origin, method, headers, credentials)
+    try:
+        verdict = probe_check(request, timeout=timeout)
+        grants = probe_scan(url, origin, timeout=timeout) if scan else None
+    except ProbeError as error:
+        _fail(str(error))
+    if as_json:
+        typer.echo(json.dumps(verdict_json(verdict, grants), indent=2))
+    else:
+        print_verdict(_console(), verdict, grants)
+    if not verdict.allowed or (grants and specific_grants(grants)):
+        raise typer.Exit(1)
+
+
+@app.command()
+def lint(
+    path: Annotated[
+        Path | None,
+        typer.Argument(help="A project directory, settings/app module, answers file, or YAML/JSON/TOML settings."),
+    ] = None,
+    origin: Origins = None,
+    regex: Regex = None,
+    credentials: Credentials = None,
+    method: Methods = None,
+    header: AllowHeaders = None,
+    expose_header: ExposeHeaders = None,
+    max_age: MaxAge = None,
+    service_url: Annotated[
+        str | None, typer.Option("--service-url", help="Where the API is served; https makes http:// origins errors.")
+    ] = None,
+    production: Annotated[
+        bool, typer.Option("--production", help="These are production settings: flag localhost origins.")
+    ] = False,
+    strict: Annotated[bool, typer.Option("--strict", help="Fail on warnings too.")] = False,
+    as_json: Json = False,
+) -> None:
+    """Audit a CORS configuration for the misconfigurations attackers look for, as Starlette applies it.
+
+    Reads PATH (default: the current directory) and applies the values given as options on top; with options and
+    no PATH, the options on top of the template's recommendation. Exit 1 when there is an error (or a warning
+    with --strict), 2 when there is nothing to read.
+    """
+    import dataclasses
+
+    from fastapi_cors_scaffold.answers import split_items
+    from fastapi_cors_scaffold.configuration import Configuration, ConfigurationError, read_configuration
+    from fastapi_cors_scaffold.lint import Severity, lint_policy
+    from fastapi_cors_scaffold.report import findings_json, print_findings
+
+    overrides: dict[str, Any] = {
+        "allow_origins": tuple(split_items(origin)) if origin is not None else None,
+        "allow_origin_regex": (regex or None) if regex is not None else None,
+        "allow_credentials": credentials,
+        "allow_methods": tuple(split_items(method)) if method is not None else None,
+        "allow_headers": tuple(split_items(header)) if header is not None else None,
+        "expose_headers": tuple(split_items(expose_header)) if expose_header is not None else None,
+        "max_age": max_age,
+    }
+    changes = {name: value for name, value in overrides.items() if value is not None}
+    if regex == "":
+        changes["allow_origin_regex"] = None
+    recommended = _recommendation()
+    if path is None and changes:
+        configuration = Configuration(recommended, "the command line (on the template's recommendation)")
+    else:
+        try:
+            configuration = read_configuration(path or Path("."), recommended)
+        except ConfigurationError as error:
+            _fail(str(error))
+    policy = dataclasses.replace(configuration.policy, **changes)
+    origins_text = None if "allow_origins" in changes else configuration.origins_text
+    findings = lint_policy(policy, service_url=service_url, production=production, origins_text=origins_text)
+    if as_json:
+        typer.echo(json.dumps(findings_json(findings, configuration.source, configuration.unread), indent=2))
+    else:
+        print_findings(_console(), findings, configuration.source, configuration.unread)
+    failing = {Severity.ERROR, Severity.WARNING} if strict else {Severity.ERROR}
+    if any(finding.severity in failing for finding in findings):
+        raise typer.Exit(1)
+
+
+@app.command()
+def template() -> None:
+    """Install the template's history for this user and print its path, for plain `copier copy` and `update`."""
+    from fastapi_cors_scaffold.shipped import install_template
+
+    installed = _scaffolding(install_template)
+    typer.echo(str(installed.source))
+    typer.echo(f"template version {installed.ref}", err=True)
+
+
+def _scaffolding(action: Any) -> Any:
+    """Run a template action, turning its refusals into one line and exit status 2."""
+    from fastapi_cors_scaffold.history import HistoryError
+    from fastapi_cors_scaffold.shipped import ScaffoldError
+
+    try:
+        return action()
+    except (ScaffoldError, HistoryError) as error:
+        _fail(str(error))
+    except KeyboardInterrupt:
+        typer.echo("Interrupted; nothing was written.", err=True)
+        raise typer.Exit(130) from None
+
+
+def _recommendation() -> Any:
+    from fastapi_cors_scaffold.shipped import ScaffoldError, recommendation
+
+    try:
+        return recommendation()
+    except ScaffoldError as error:
+        _fail(str(error))
+
+
+def _need_terminal_unless(defaults: bool) -> None:
+    if not defaults and not sys.stdin.isatty():
+        _fail("Questions without a flag need a terminal to be asked: pass --defaults to take the recommendations.")
+
+
+def _header_pair(raw: str) -> tuple[str, str]:
+    """'Name: value' from --header; a bare name gets a dummy value (only Content-Type's value decides anything)."""
+    from fastapi_cors_scaffold.browser import is_token
+
+    name, colon, value = raw.partition(":")
+    name = name.strip()
+    if not is_token(name):
+        _fail(f"--header {raw!r} is not 'Name: value', e.g. 'Content-Type: application/json'.")
+    return name, value.strip() if colon else "1"
+
+
+def _console() -> Any:
+    from rich.console import Console
+
+    return Console(highlight=False, soft_wrap=False)
+
+
+def _fail(*lines: str) -> NoReturn:
+    for line in lines:
+        typer.echo(f"error: {' '.join(line.split())}", err=True)
+    raise typer.Exit(2)

@@ -1,0 +1,184 @@
+"""The template's version history as one git bundle: built from a checkout, shipped in the wheel, installed per user.
+
+`copier update` re-renders the version named by a project's `_commit` from the `_src_path` it recorded, so the
+package carries every version of the template as a git bundle (which Copier accepts as a source) and installs it at
+one absolute path per user that stays the same across upgrades. The tip of the bundle is always a tag with the
+highest version, so plain `copier copy` and `copier update` pick the version the package ships.
+
+An untagged or uncommitted tip gets a tag `<last tag>.post<distance>+git-g<sha>`: Copier records it as `_commit`,
+and it ends in git's `describe` syntax, so git still resolves it from the commit alone in a later bundle that
+lacks the tag. Standard library and `packaging` only: `hatch_build.py` loads this file before anything is installed.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import shutil
+import subprocess
+import tarfile
+import tempfile
+from pathlib import Path
+
+from packaging.version import InvalidVersion, Version
+
+TEMPLATE_PATHS = ("copier.yml", "includes", "template")
+BUNDLE_NAME = "history.bundle"
+REF_NAME = "ref"
+
+_BUILDER = {
+    "GIT_AUTHOR_NAME": "fastapi-cors-scaffold",
+    "GIT_AUTHOR_EMAIL": "build@fastapi-cors-scaffold.invalid",
+    "GIT_COMMITTER_NAME": "fastapi-cors-scaffold",
+    "GIT_COMMITTER_EMAIL": "build@fastapi-cors-scaffold.invalid",
+}
+
+
+class HistoryError(Exception):
+    """Git is missing, or the checkout or bundle cannot give the template's history."""
+
+
+def build_bundle(checkout: Path, bundle: Path) -> str:
+    """Write to `bundle` the history of `checkout` with the template as it is on disk at the tip; return the tip tag.
+
+    Uncommitted edits to the template become one extra commit, made with a fixed author and date so the same edits
+    give the same commit; the checkout itself is only read (optional locks off, objects go to a scratch clone).
+    """
+    with tempfile.TemporaryDirectory(prefix="fastapi-cors-scaffold-") as scratch:
+        repo = Path(scratch) / "repo.git"
+        _git("clone", "--quiet", "--bare", "--shared", str(checkout), str(repo))
+        _git("fetch", "--quiet", str(checkout), "HEAD", git_dir=repo)
+        head = _git("rev-parse", "FETCH_HEAD", git_dir=repo)
+        tip = _commit_working_tree(checkout, repo, head, Path(scratch) / "index") or head
+        name = _tip_tag(repo, tip, synthetic=tip != head)
+        _git("tag", "--force", name, tip, git_dir=repo)
+        _git("update-ref", "--no-deref", "HEAD", tip, git_dir=repo)
+        bundle.parent.mkdir(parents=True, exist_ok=True)
+        _git("bundle", "create", "--quiet", str(bundle), "HEAD", "--tags", git_dir=repo)
+    return name
+
+
+def export_template(bundle: Path, ref: str, destination: Path) -> None:
+    """Unpack the template's files (copier.yml, includes/, template/) of version `ref` from `bundle`."""
+    with tempfile.TemporaryDirectory(prefix="fastapi-cors-scaffold-") as scratch:
+        repo = Path(scratch) / "repo.git"
+        _git("clone", "--quiet", "--bare", str(bundle), str(repo))
+        archive = _run(["git", "--git-dir", str(repo), "archive", "--format=tar", ref, *TEMPLATE_PATHS]).stdout
+    destination.mkdir(parents=True, exist_ok=True)
+    with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
+        if hasattr(tarfile, "data_filter"):
+            tar.extractall(destination, filter="data")
+        else:  # Python < 3.11.4; the archive comes from our own bundle
+            tar.extractall(destination)
+
+
+def bundle_heads(bundle: Path) -> dict[str, str]:
+    """The refs a bundle holds, {name: object id}, read from its text header without running git."""
+    heads: dict[str, str] = {}
+    with bundle.open("rb") as file:
+        signature = file.readline()
+        if not signature.startswith(b"# v") or b"git bundle" not in signature:
+            raise HistoryError(f"{bundle} is not a git bundle.")
+        for raw in iter(file.readline, b""):
+            line = raw.decode().rstrip("\n")
+            if not line:
+                break
+            if line.startswith(("-", "@")):
+                continue
+            object_id, _, name = line.partition(" ")
+            heads[name] = object_id
+    return heads
+
+
+def install_bundle(source: Path, target: Path) -> None:
+    """Make `target` hold every version in `source` plus those it already had, with `source`'s tip as HEAD.
+
+    Keeping older versions means a project rendered by a newer or unreleased build can still be updated after
+    switching packages. The file is replaced atomically, so a concurrent Copier run reads the old or the new one.
+    """
+    new = bundle_heads(source)
+    old = bundle_heads(target) if target.exists() else {}
+    if new.items() <= old.items():
+        return
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix=".fastapi-cors-scaffold-", dir=target.parent) as scratch:
+        staged = Path(scratch) / BUNDLE_NAME
+        if old.items() <= new.items():
+            shutil.copyfile(source, staged)
+        else:
+            _merge(target, source, staged, Path(scratch) / "repo.git")
+        os.replace(staged, target)
+
+
+def _merge(older: Path, newer: Path, out: Path, repo: Path) -> None:
+    _git("init", "--quiet", "--bare", str(repo))
+    _git("fetch", "--quiet", str(older), "+refs/tags/*:refs/tags/*", git_dir=repo)
+    _git("fetch", "--quiet", str(newer), "HEAD", "+refs/tags/*:refs/tags/*", git_dir=repo)
+    _git("update-ref", "--no-deref", "HEAD", "FETCH_HEAD", git_dir=repo)
+    _git("bundle", "create", "--quiet", str(out), "HEAD", "--tags", git_dir=repo)
+
+
+def _commit_working_tree(checkout: Path, repo: Path, head: str, index: Path) -> str | None:
+    """A commit on top of `head` holding the checkout's uncommitted template edits, or None if there are none."""
+    status = _git("status", "--porcelain", "--untracked-files=all", "--", *TEMPLATE_PATHS, cwd=checkout)
+    if not status:
+        return None
+    env = {"GIT_WORK_TREE": str(checkout), "GIT_INDEX_FILE": str(index)}
+    _git("read-tree", head, git_dir=repo, env=env)
+    _git("add", "--all", "--", *TEMPLATE_PATHS, git_dir=repo, env=env, cwd=checkout)
+    tree = _git("write-tree", git_dir=repo, env=env)
+    date = f"@{_git('log', '-1', '--format=%ct', head, git_dir=repo)} +0000"
+    dated = {**_BUILDER, "GIT_AUTHOR_DATE": date, "GIT_COMMITTER_DATE": date}
+    message = "Template as built from a working tree with uncommitted changes"
+    return _git("commit-tree", "--no-gpg-sign", tree, "-p", head, "-m", message, git_dir=repo, env=dated)
+
+
+def _tip_tag(repo: Path, tip: str, *, synthetic: bool) -> str:
+    """The tip's own release tag if it has one, else `<nearest release>.post<distance>+git-g<sha>`."""
+    if not synthetic:
+        released = [tag for tag in _git("tag", "--points-at", tip, git_dir=repo).split() if _release(tag)]
+        if released:
+            return max(released, key=Version)
+    matches = ("--match=[0-9]*", "--match=v[0-9]*")
+    described = _git("describe", "--tags", "--long", *matches, tip, git_dir=repo, check=False)
+    base = described.rpartition("-")[0] if described else ""
+    base, _, distance = base.rpartition("-")
+    version = _release(base)
+    if version is None:
+        version, distance = Version("0.0.0"), _git("rev-list", "--count", tip, git_dir=repo)
+    pre = "".join(str(part) for part in version.pre or ())
+    post = (version.post or 0) + int(distance)
+    epoch = f"{version.epoch}!" if version.epoch else ""
+    return f"{epoch}{version.base_version.split('!')[-1]}{pre}.post{post}+git-g{tip[:12]}"
+
+
+def _release(tag: str) -> Version | None:
+    try:
+        return Version(tag)
+    except InvalidVersion:
+        return None
+
+
+def _git(
+    *args: str,
+    git_dir: Path | None = None,
+    cwd: Path | None = None,
+    env: dict[str, str] | None = None,
+    check: bool = True,
+) -> str:
+    command = ["git", f"--git-dir={git_dir}"] if git_dir else ["git"]
+    return _run([*command, *args], cwd=cwd, env=env, check=check).stdout.decode().strip()
+
+
+def _run(
+    command: list[str], cwd: Path | None = None, env: dict[str, str] | None = None, check: bool = True
+) -> subprocess.CompletedProcess[bytes]:
+    full_env = {**os.environ, "GIT_OPTIONAL_LOCKS": "0", "GIT_TERMINAL_PROMPT": "0", **(env or {})}
+    try:
+        result = subprocess.run(command, cwd=cwd, env=full_env, capture_output=True, check=False)
+    except FileNotFoundError:
+        raise HistoryError("git is not installed, and the template's history needs it.") from None
+    if check and result.returncode != 0:
+        detail = result.stderr.decode(errors="replace").strip().splitlines()
+        raise HistoryError(f"{' '.join(command[:4])} failed: {detail[-1] if detail else result.returncode}")
+    return result

@@ -1,0 +1,303 @@
+"""Auditing a CORS policy for the misconfigurations attackers look for, judged the way Starlette applies it.
+
+Starlette fullmatches `allow_origin_regex` case-sensitively and tests `origin in allow_origins`, so a string where a
+list belongs is substring matching. A finding names the setting, the offending value, a concrete origin it lets in
+when there is one, and the change that fixes it. Validity comes from `policy.setting_errors`, so `new`, `lint` and
+the template refuse the same things; this module adds the attack classes. Pure: no files, no network.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+from dataclasses import dataclass, replace
+from enum import StrEnum
+
+from fastapi_cors_scaffold.attacks import Attack, attacker_origins, same_site, split_origin
+from fastapi_cors_scaffold.origin_regex import sample_origin, unescaped_dot_origin
+from fastapi_cors_scaffold.origins import explain_origin
+from fastapi_cors_scaffold.policy import ARBITRARY_ORIGINS, Policy, policy_notes, setting_errors
+
+SHARED_PUBLISHING_HOSTS = frozenset(
+    {"codepen.io", "cdpn.io", "jsfiddle.net", "fiddle.jshell.net", "jsbin.com", "codesandbox.io", "stackblitz.com"}
+)
+THIRD_PARTY_SUFFIXES = (
+    "github.io",
+    "gitlab.io",
+    "netlify.app",
+    "vercel.app",
+    "pages.dev",
+    "herokuapp.com",
+    "web.app",
+    "firebaseapp.com",
+    "glitch.me",
+    "csb.app",
+    "ngrok-free.app",
+    "trycloudflare.com",
+)
+LOCAL_NAMES = ("localhost",)
+
+_PLACEHOLDER_ORIGIN = "https://placeholder.invalid"
+_PLACEHOLDER_REGEX = r"https://placeholder\.invalid"
+_FIXES = {
+    "allow_origins": "Write each origin once, exactly as browsers send it: scheme://host[:port], lower case, no path.",
+    "allow_origin_regex": r"Anchor the regex to your own hosts with escaped dots, e.g. https://[a-z0-9-]+\.example\.com.",
+    "allow_methods": "List upper-case method names, or '*' alone.",
+    "allow_headers": "List header names (letters, digits, '-'), or '*' alone.",
+    "expose_headers": "List header names (letters, digits, '-'), or '*' alone.",
+    "max_age": "Give 0 to 7200 seconds; browsers cap it anyway (Chromium 7200, Firefox 86400, WebKit 600).",
+}
+
+
+class Severity(StrEnum):
+    """An error lets attackers in or breaks the policy; a warning is risky by design; info is worth knowing."""
+
+    ERROR = "error"
+    WARNING = "warning"
+    INFO = "info"
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One problem: how bad, which setting and value, what goes wrong (with an example origin), and the fix."""
+
+    severity: Severity
+    setting: str
+    value: str
+    message: str
+    fix: str
+
+
+def lint_policy(
+    policy: Policy, *, service_url: str | None = None, production: bool = False, origins_text: str | None = None
+) -> list[Finding]:
+    """Every finding for `policy`, errors first.
+
+    `service_url` is where the API is served (an https one turns http:// origins into errors); `production` makes
+    local origins a warning; `origins_text` is set when allow_origins was given as one string, not a list.
+    """
+    https_service = bool(service_url) and str(service_url).lower().startswith("https://")
+    findings: list[Finding] = []
+    if origins_text is not None:
+        findings.append(_substring_finding(origins_text))
+    for origin in dict.fromkeys(policy.allow_origins):
+        findings += _origin_findings(origin, policy.allow_credentials, https_service, production)
+    regex_findings = _regex_findings(policy.allow_origin_regex)
+    findings += regex_findings
+    covered = replace(
+        policy,
+        allow_origins=tuple(_PLACEHOLDER_ORIGIN if o.lower() == "null" else o for o in policy.allow_origins),
+        allow_credentials=policy.allow_credentials and "*" not in policy.allow_origins,
+        allow_origin_regex=_PLACEHOLDER_REGEX if regex_findings else policy.allow_origin_regex,
+    )
+    findings += [
+        Finding(Severity.ERROR, setting, _shown(policy, setting), message, _FIXES[setting])
+        for setting, message in setting_errors(covered)
+        if not (setting == "allow_origin_regex" and regex_findings)
+    ]
+    findings += [
+        Finding(Severity.INFO, "max_age", str(policy.max_age), note, _FIXES["max_age"]) for note in policy_notes(policy)
+    ]
+    order = list(Severity)
+    return sorted(findings, key=lambda finding: order.index(finding.severity))
+
+
+def _substring_finding(text: str) -> Finding:
+    shorter = next((text[:end] for end in range(len(text) - 1, 7, -1) if explain_origin(text[:end]) is None), None)
+    example = f", so '{shorter}' is allowed too" if shorter else ""
+    return Finding(
+        Severity.ERROR,
+        "allow_origins",
+        text,
+        f"allow_origins is a string, not a list: Starlette tests `origin in {text!r}`, which is substring "
+        f"matching{example}.",
+        f"Pass a list: [{text!r}].",
+    )
+
+
+def _origin_findings(origin: str, credentials: bool, https_service: bool, production: bool) -> list[Finding]:
+    if origin == "*":
+        if credentials:
+            return [
+                Finding(
+                    Severity.ERROR,
+                    "allow_origins",
+                    "*",
+                    "'*' with allow_credentials makes Starlette reflect every Origin with "
+                    "Access-Control-Allow-Credentials: true: any website can act as the signed-in user.",
+                    "List the exact origins, or turn allow_credentials off.",
+                )
+            ]
+        return [
+            Finding(
+                Severity.INFO,
+                "allow_origins",
+                "*",
+                "'*' lets any website read the responses (without cookies): fine for public data, never for an API "
+                "that trusts the network it runs in.",
+                "List the origins that need access, unless the API is public.",
+            )
+        ]
+    if origin.lower() == "null":
+        return [
+            Finding(
+                Severity.ERROR,
+                "allow_origins",
+                origin,
+                "'null' is what sandboxed iframes and data: and file: pages send, so anyone can make a page it trusts.",
+                "Remove 'null' and serve the pages that need access from a real origin.",
+            )
+        ]
+    if explain_origin(origin) is not None:
+        return []
+    scheme, host, _ = split_origin(origin)
+    findings = []
+    local = _is_local(host)
+    if scheme == "http" and not local:
+        findings.append(
+            Finding(
+                Severity.ERROR if https_service else Severity.WARNING,
+                "allow_origins",
+                origin,
+                f"'{origin}' is plain HTTP: anyone on the network path can inject script into that page and call "
+                f"the API as it{' (and the API itself is served over https)' if https_service else ''}.",
+                f"Serve that page over HTTPS and allow 'https://{host}' instead.",
+            )
+        )
+    if local:
+        findings.append(
+            Finding(
+                Severity.WARNING if production else Severity.INFO,
+                "allow_origins",
+                origin,
+                f"'{origin}' trusts whatever runs on that port of the user's own machine"
+                f"{', in production settings' if production else ''}.",
+                "Keep development origins out of production settings: add them through the environment where needed.",
+            )
+        )
+    if host in SHARED_PUBLISHING_HOSTS or host in THIRD_PARTY_SUFFIXES:
+        findings.append(
+            Finding(
+                Severity.WARNING,
+                "allow_origins",
+                origin,
+                f"Anyone can publish a page on '{origin}', so anyone gets the access it is given.",
+                "Remove it; allow only origins you control.",
+            )
+        )
+    return findings
+
+
+def _regex_findings(pattern: str | None) -> list[Finding]:
+    if not pattern:
+        return []
+    try:
+        compiled = re.compile(pattern)
+    except re.error:
+        return []
+
+    def error(message: str, fix: str = _FIXES["allow_origin_regex"]) -> Finding:
+        return Finding(Severity.ERROR, "allow_origin_regex", pattern, message, fix)
+
+    findings = []
+    if compiled.fullmatch("null"):
+        findings.append(error("The regex admits 'null', which anyone can send from a sandboxed iframe or data: page."))
+    arbitrary = next((origin for origin in ARBITRARY_ORIGINS if compiled.fullmatch(origin)), None)
+    if arbitrary:
+        findings.append(error(f"The regex admits any origin, e.g. '{arbitrary}': every website is trusted."))
+        return findings
+    dotted = unescaped_dot_origin(pattern)
+    if dotted:
+        findings.append(
+            error(
+                f"The regex has an unescaped '.', so besides '{dotted[0]}' it admits '{dotted[1]}', a domain anyone "
+                "can register.",
+                r"Write '\.' for each literal dot.",
+            )
+        )
+    sample = sample_origin(pattern)
+    if sample is None or explain_origin(sample) is not None:
+        findings.append(
+            Finding(
+                Severity.INFO,
+                "allow_origin_regex",
+                pattern,
+                "No example origin could be derived from the regex, so its look-alikes were not tried.",
+                "Review it by hand, or simplify it to scheme, escaped host and [a-z0-9-]+ labels.",
+            )
+        )
+        return findings
+    findings += _attack_findings(pattern, compiled, sample, skip_dots=dotted is not None)
+    findings += _anchor_findings(pattern, compiled, sample)
+    return findings
+
+
+def _attack_findings(pattern: str, compiled: re.Pattern[str], sample: str, *, skip_dots: bool) -> list[Finding]:
+    findings = []
+    reported: set[str] = set()
+    same_site_hits: list[Attack] = []
+    for attack in attacker_origins(sample):
+        skipped = {"arbitrary", "null"} | ({"unescaped-dot"} if skip_dots else set())
+        if attack.kind in skipped or attack.kind in reported or not compiled.fullmatch(attack.origin):
+            continue
+        if same_site(attack.origin, sample):
+            same_site_hits.append(attack)
+            continue
+        reported.add(attack.kind)
+        findings.append(
+            Finding(
+                Severity.ERROR,
+                "allow_origin_regex",
+                pattern,
+                f"The regex admits '{attack.origin}' ({attack.kind}: {attack.why}) as well as '{sample}'.",
+                _FIXES["allow_origin_regex"],
+            )
+        )
+    if same_site_hits:
+        example = same_site_hits[0].origin
+        findings.append(
+            Finding(
+                Severity.WARNING,
+                "allow_origin_regex",
+                pattern,
+                f"The regex admits other hosts of the site, e.g. '{example}': one XSS or takeover on any of them "
+                "reaches the API.",
+                "Narrow it to the hosts that need access (e.g. a dedicated preview subdomain), or list them.",
+            )
+        )
+    return findings
+
+
+def _anchor_findings(pattern: str, compiled: re.Pattern[str], sample: str) -> list[Finding]:
+    """Anchors do not matter to Starlette's fullmatch, but Django and Flask use re.match, Express an unanchored test."""
+    longer = f"{sample}.evil.net"
+    if compiled.fullmatch(longer) or not compiled.match(longer):
+        return []
+    return [
+        Finding(
+            Severity.INFO,
+            "allow_origin_regex",
+            pattern,
+            f"Safe under Starlette's fullmatch, but with re.match (Django, Flask) or an unanchored test (Express) the "
+            f"regex admits '{longer}'.",
+            "Anchor it as ^...$ if it is ever reused outside Starlette.",
+        )
+    ]
+
+
+def _is_local(host: str) -> bool:
+    name = host.strip("[]")
+    if name in LOCAL_NAMES or name.endswith(".localhost"):
+        return True
+    try:
+        address = ipaddress.ip_address(name)
+    except ValueError:
+        return False
+    return address.is_loopback or address.is_private or address.is_link_local
+
+
+def _shown(policy: Policy, setting: str) -> str:
+    value = getattr(policy, setting)
+    if isinstance(value, tuple):
+        return ", ".join(value) if value else "(empty)"
+    return str(value)

@@ -1,0 +1,197 @@
+"""Verdicts, scans and lint findings as Rich tables for people and as JSON-ready dicts for programs.
+
+Every dynamic string goes into a `Text`, never into markup: regexes and header lists are full of square brackets.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
+
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from fastapi_cors_scaffold.browser import Step, Verdict
+from fastapi_cors_scaffold.lint import Finding, Severity
+
+if TYPE_CHECKING:  # probe imports the HTTP client, which lint does not need
+    from fastapi_cors_scaffold.probe import Grant
+
+SHOWN_HEADERS = (
+    "access-control-allow-origin",
+    "access-control-allow-credentials",
+    "access-control-allow-methods",
+    "access-control-allow-headers",
+    "access-control-max-age",
+    "access-control-expose-headers",
+    "vary",
+    "location",
+)
+_SEVERITY_STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
+
+
+def specific_grants(grants: list[Grant]) -> list[Grant]:
+    """Attacker origins the server named in Access-Control-Allow-Origin: it trusts them, not merely everyone."""
+    return [grant for grant in grants if grant.readable and grant.allow_origin == grant.attack.origin]
+
+
+def print_verdict(console: Console, verdict: Verdict, grants: list[Grant] | None) -> None:
+    request = verdict.request
+    table = Table(title=Text(f"{request.method} {request.url} from {request.origin}"), show_lines=True)
+    for column in ("#", "step", "sent", "status", "answer (CORS headers)", "result"):
+        table.add_column(column, overflow="fold")
+    for number, step in enumerate(verdict.steps, start=1):
+        result = Text("ok", style="green") if step.passed else Text("blocked", style="bold red")
+        table.add_row(
+            str(number),
+            Text(f"{step.kind}\n{step.method} {step.url}"),
+            Text("\n".join(f"{name}: {value}" for name, value in step.sent)),
+            str(step.response.status),
+            Text("\n".join(f"{name}: {value}" for name, value in _cors_headers(step)) or "(none)"),
+            result,
+        )
+    console.print(table)
+    if not verdict.preflighted and verdict.steps:
+        console.print(Text("No preflight: a simple request (GET, HEAD or POST with safelisted headers only)."))
+    for note in [*verdict.notes, *(note for step in verdict.steps for note in step.notes)]:
+        console.print(Text(f"Note: {note}", style="cyan"))
+    problem = verdict.problem
+    credentials = " with credentials" if request.credentials else ""
+    if problem is None:
+        line = f"a page on {request.origin} can send this request{credentials} and read the answer."
+        console.print(Text.assemble(("Allowed", "bold green"), f": {line}"))
+    else:
+        console.print(Text.assemble(("Blocked", "bold red"), f": {problem.message}"))
+        console.print(Text.assemble(("Fix", "bold"), f": {problem.fix}"))
+    if grants is not None:
+        print_grants(console, grants)
+
+
+def print_grants(console: Console, grants: list[Grant]) -> None:
+    table = Table(title="Attacker origins", show_lines=False)
+    for column in ("kind", "origin", "status", "allow-origin", "allow-credentials", "readable", "with credentials"):
+        table.add_column(column, overflow="fold")
+    specific = specific_grants(grants)
+    for grant in grants:
+        style = "bold red" if grant in specific else None
+        table.add_row(
+            Text(grant.attack.kind),
+            Text(grant.attack.origin),
+            str(grant.status),
+            Text(grant.allow_origin or "-"),
+            Text(grant.allow_credentials or "-"),
+            Text("yes" if grant.readable else "no", style=style or ""),
+            Text("yes" if grant.readable_with_credentials else "no", style=style or ""),
+        )
+    console.print(table)
+    if specific:
+        names = ", ".join(grant.attack.origin for grant in specific)
+        console.print(Text.assemble(("Trusted attacker origins", "bold red"), f": {names}."))
+    elif any(grant.readable for grant in grants):
+        console.print(Text("Every origin may read answers without credentials ('*'); none is trusted specifically."))
+    else:
+        console.print(Text.assemble(("No attacker origin is granted", "bold green"), "."))
+
+
+def verdict_json(verdict: Verdict, grants: list[Grant] | None) -> dict[str, Any]:
+    request = verdict.request
+    problem = verdict.problem
+    result: dict[str, Any] = {
+        "url": request.url,
+        "origin": request.origin,
+        "method": request.method,
+        "headers": _joined(request.headers),
+        "credentials": request.credentials,
+        "allowed": verdict.allowed,
+        "preflight": verdict.preflighted,
+        "problem": problem.message if problem else None,
+        "fix": problem.fix if problem else None,
+        "notes": [*verdict.notes, *(note for step in verdict.steps for note in step.notes)],
+        "steps": [_step_json(step) for step in verdict.steps],
+    }
+    if grants is not None:
+        specific = specific_grants(grants)
+        result["scan"] = [
+            {
+                "kind": grant.attack.kind,
+                "origin": grant.attack.origin,
+                "why": grant.attack.why,
+                "status": grant.status,
+                "allow_origin": grant.allow_origin,
+                "allow_credentials": grant.allow_credentials,
+                "readable": grant.readable,
+                "readable_with_credentials": grant.readable_with_credentials,
+                "trusted": grant in specific,
+            }
+            for grant in grants
+        ]
+    return result
+
+
+def print_findings(console: Console, findings: list[Finding], source: str, unread: tuple[str, ...]) -> None:
+    console.print(Text(f"CORS configuration from {source}"))
+    for name in unread:
+        console.print(Text(f"Note: {name} is not a literal there, so it was not checked.", style="cyan"))
+    if not findings:
+        console.print(Text.assemble(("No findings", "bold green"), ": nothing known to be unsafe or broken."))
+        return
+    table = Table(show_lines=True)
+    for column in ("severity", "setting", "value", "problem", "fix"):
+        table.add_column(column, overflow="fold")
+    for finding in findings:
+        table.add_row(
+            Text(finding.severity.value, style=_SEVERITY_STYLE[finding.severity]),
+            Text(finding.setting),
+            Text(finding.value),
+            Text(finding.message),
+            Text(finding.fix),
+        )
+    console.print(table)
+    counts = {severity: sum(f.severity is severity for f in findings) for severity in Severity}
+    summary = ", ".join(f"{count} {severity.value}{'s' * (count != 1)}" for severity, count in counts.items())
+    console.print(Text(summary))
+
+
+def findings_json(findings: list[Finding], source: str, unread: tuple[str, ...]) -> dict[str, Any]:
+    return {
+        "source": source,
+        "unread": list(unread),
+        "errors": sum(finding.severity is Severity.ERROR for finding in findings),
+        "findings": [
+            {
+                "severity": finding.severity.value,
+                "setting": finding.setting,
+                "value": finding.value,
+                "message": finding.message,
+                "fix": finding.fix,
+            }
+            for finding in findings
+        ],
+    }
+
+
+def _cors_headers(step: Step) -> list[tuple[str, str]]:
+    return [(name, value) for name, value in step.response.headers if name.lower() in SHOWN_HEADERS]
+
+
+def _step_json(step: Step) -> dict[str, Any]:
+    return {
+        "kind": step.kind,
+        "method": step.method,
+        "url": step.url,
+        "sent": _joined(step.sent),
+        "status": step.response.status,
+        "headers": _joined(_cors_headers(step)),
+        "passed": step.passed,
+        "problems": [{"message": problem.message, "fix": problem.fix} for problem in step.problems],
+        "notes": list(step.notes),
+    }
+
+
+def _joined(pairs: Iterable[tuple[str, str]]) -> dict[str, str]:
+    """Headers as a dict; a repeated header keeps every value, comma-joined, as HTTP combines them."""
+    joined: dict[str, str] = {}
+    for name, value in pairs:
+        joined[name] = f"{joined[name]}, {value}" if name in joined else value
+    return joined

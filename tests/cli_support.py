@@ -1,0 +1,106 @@
+"""Shared pieces of the CLI tests: running the command in-process and as a subprocess, and loopback servers."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import uvicorn
+from starlette.types import ASGIApp
+from typer.testing import CliRunner, Result
+
+from fastapi_cors_scaffold.cli import app
+
+BIN = Path(sys.executable).parent
+COMMAND = str(BIN / "fastapi-cors-scaffold")
+HOME_VARIABLE = "FASTAPI_CORS_SCAFFOLD_HOME"
+CHECKOUT_VARIABLE = "FASTAPI_CORS_SCAFFOLD_CHECKOUT"
+GIT_IDENTITY = {
+    "GIT_AUTHOR_NAME": "CLI tests",
+    "GIT_AUTHOR_EMAIL": "cli-tests@example.invalid",
+    "GIT_COMMITTER_NAME": "CLI tests",
+    "GIT_COMMITTER_EMAIL": "cli-tests@example.invalid",
+}
+
+
+def invoke(*args: str, env: Mapping[str, str] | None = None) -> Result:
+    """The command in-process through Typer's runner; stdin is not a terminal there."""
+    return CliRunner().invoke(app, list(args), env=dict(env or {}), catch_exceptions=False)
+
+
+def run_cli(
+    *args: str, cwd: Path, env: Mapping[str, str] | None = None, command: str = COMMAND
+) -> subprocess.CompletedProcess[str]:
+    """The installed console script in a subprocess, as a person runs it."""
+    return subprocess.run(
+        [command, *args],
+        cwd=cwd,
+        env={**os.environ, **(env or {})},
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+        stdin=subprocess.DEVNULL,
+    )
+
+
+def git(cwd: Path, *args: str) -> str:
+    """Git with a fixed identity: CI machines have none."""
+    result = subprocess.run(
+        ["git", *args], cwd=cwd, env={**os.environ, **GIT_IDENTITY}, capture_output=True, text=True, check=False
+    )
+    assert result.returncode == 0, f"git {' '.join(args)}: {result.stderr}"
+    return result.stdout.strip()
+
+
+def commit_all(repository: Path, message: str) -> None:
+    git(repository, "add", "-A")
+    git(repository, "commit", "-q", "--no-verify", "--no-gpg-sign", "-m", message)
+
+
+def _listening_socket() -> socket.socket:
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind(("127.0.0.1", 0))
+    sock.listen(64)
+    return sock
+
+
+@contextmanager
+def serve_asgi(application: ASGIApp) -> Iterator[str]:
+    """Run an ASGI app under uvicorn on a free loopback port; yields its base URL."""
+    sock = _listening_socket()
+    server = uvicorn.Server(uvicorn.Config(application, log_level="warning", lifespan="off"))
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 10
+    while not server.started and time.monotonic() < deadline:
+        time.sleep(0.01)
+    try:
+        yield f"http://127.0.0.1:{sock.getsockname()[1]}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+        sock.close()
+
+
+@contextmanager
+def serve_handler(handler: type[BaseHTTPRequestHandler]) -> Iterator[str]:
+    """Run a plain `http.server` handler on a free loopback port; yields its base URL."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=10)
