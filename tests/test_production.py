@@ -137,11 +137,12 @@ def wait_for_health(process: subprocess.Popen[str], url: str) -> httpx2.Response
 
 
 @pytest.fixture(scope="module")
-def production(image: Image) -> Iterator[tuple[str, subprocess.Popen[str]]]:
+def production(image: Image) -> Iterator[str]:
+    """The image's CMD with its production environment and a valid allowlist, on a loopback port."""
     process, url = image.start(**{f"{PREFIX}CORS_ALLOW_ORIGINS": SITE})
     try:
         wait_for_health(process, url)
-        yield url, process
+        yield url
     finally:
         process.terminate()
         process.wait(timeout=10)
@@ -222,10 +223,8 @@ def test_image_commands_install_the_app_into_the_venv(image: Image) -> None:
     assert app_type == "CORSOutermost"
 
 
-def test_production_service_answers_health_and_cross_origin_requests(
-    image: Image, production: tuple[str, subprocess.Popen[str]]
-) -> None:
-    url, _ = production
+def test_production_service_answers_health_and_cross_origin_requests(production: str) -> None:
+    url = production
     health = httpx2.get(url + "/health")
     granted = httpx2.get(url + "/home", headers={"Origin": SITE})
     foreign = httpx2.get(url + "/home", headers={"Origin": "http://localhost:5173"})
@@ -242,11 +241,8 @@ def test_production_service_answers_health_and_cross_origin_requests(
     assert preflight.headers["access-control-allow-origin"] == SITE
 
 
-def test_healthcheck_command_passes_while_the_service_is_up(
-    image: Image, production: tuple[str, subprocess.Popen[str]]
-) -> None:
-    url, _ = production
-    port = url.rsplit(":", 1)[1]
+def test_healthcheck_command_passes_while_the_service_is_up(image: Image, production: str) -> None:
+    port = production.rsplit(":", 1)[1]
     up = subprocess.run(image.healthcheck, env=image.env | {"UVICORN_PORT": port}, capture_output=True, timeout=30)
     down = subprocess.run(
         image.healthcheck, env=image.env | {"UVICORN_PORT": str(free_port())}, capture_output=True, timeout=30
