@@ -54,7 +54,7 @@ def parse_dockerfile(text: str) -> list[Stage]:
             alias = re.search(r"\sAS\s+(\S+)", rest, re.IGNORECASE)
             stages.append(Stage(alias[1] if alias else None))
         elif keyword == "ENV":
-            stages[-1].env.update(pair.split("=", 1) for pair in shlex.split(rest))
+            stages[-1].env.update(pair.partition("=")[::2] for pair in shlex.split(rest))
         elif keyword == "RUN":
             stages[-1].runs.append(re.sub(r"^(--\S+\s+)*", "", rest.strip()))
         elif keyword == "CMD":
