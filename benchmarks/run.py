@@ -360,22 +360,22 @@ def typer_app(names: Sequence[str]) -> str:
 
 
 def extra_imports(ours: Sequence[str], baseline: Sequence[str], top: int = 6) -> list[str]:
-    """The heaviest top-level packages the real CLI imports for --help and the baseline does not (-X importtime)."""
+    """Packages the real CLI imports for --help and the baseline does not, heaviest first (-X importtime, self time)."""
 
-    def packages(command: Sequence[str]) -> dict[str, int]:
+    def modules(command: Sequence[str]) -> dict[str, int]:
         program = command[0] if command[0] != sys.executable else None
         argv = [sys.executable, "-X", "importtime", *([program] if program else []), *command[1:]]
         result = subprocess.run(argv, env=clean_env(), capture_output=True, text=True, timeout=120, check=False)
-        costs: dict[str, int] = {}
-        for match in re.finditer(r"import time:\s+\d+ \|\s+(\d+) \| (\s*)(\S+)", result.stderr):
-            if not match[2]:
-                name = match[3].split(".")[0]
-                costs[name] = costs.get(name, 0) + int(match[1])
-        return costs
+        found = re.finditer(r"import time:\s+(\d+) \|\s+\d+ \|\s*(\S+)", result.stderr)
+        return {match[2]: int(match[1]) for match in found}
 
-    mine, theirs = packages(ours), packages(baseline)
-    extra = sorted(((cost, name) for name, cost in mine.items() if name not in theirs), reverse=True)
-    return [f"{name} {cost / 1000:.0f} ms" for cost, name in extra[:top]]
+    theirs = modules(baseline)
+    costs: dict[str, int] = {}
+    for name, micros in modules(ours).items():
+        if name not in theirs:
+            package = name.split(".")[0]
+            costs[package] = costs.get(package, 0) + micros
+    return [f"{name} {micros / 1000:.1f} ms" for name, micros in sorted(costs.items(), key=lambda item: -item[1])[:top]]
 
 
 def install(project: Path, venv: Path) -> tuple[Path, dict[str, str], str]:
