@@ -48,8 +48,11 @@ _ITEM = re.compile(r"[^,\s]+")
 
 
 def split_items(values: Iterable[str]) -> list[str]:
-    """Repeated flags and comma-separated lists alike (no origin, method or header name contains a comma)."""
-    return [item.strip() for value in values for item in value.split(",") if item.strip()]
+    """Repeated flags and comma-separated lists alike (no origin, method or header name contains a comma).
+
+    A value without a comma is kept exactly as given, spaces included, so that the rules judge what was typed.
+    """
+    return [item.strip() if "," in value else item for value in values for item in value.split(",")]
 
 
 def given(answers: Mapping[str, Any]) -> dict[str, Any]:

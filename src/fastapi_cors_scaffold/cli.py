@@ -111,7 +111,7 @@ def new(
         _fail(str(error))
     problems = answer_errors(answers, _recommendation())
     if problems:
-        _fail(*problems)
+        _fail(problems[0])
     _need_terminal_unless(defaults)
     from fastapi_cors_scaffold.scaffold import new_project
 
@@ -328,10 +328,10 @@ def _header_pair(raw: str) -> tuple[str, str]:
 def _console() -> Any:
     from rich.console import Console
 
-    return Console(highlight=False, soft_wrap=False)
+    return Console(highlight=False, soft_wrap=True)
 
 
-def _fail(*lines: str) -> NoReturn:
-    for line in lines:
-        typer.echo(f"error: {' '.join(line.split())}", err=True)
+def _fail(message: str) -> NoReturn:
+    """Bad input or a refusal: one line on stderr, exit status 2."""
+    typer.echo(f"error: {' '.join(message.split())}", err=True)
     raise typer.Exit(2)

@@ -82,7 +82,7 @@ def lint_policy(
         findings.append(_substring_finding(origins_text))
     for origin in dict.fromkeys(policy.allow_origins):
         findings += _origin_findings(origin, policy.allow_credentials, https_service, production)
-    regex_findings = _regex_findings(policy.allow_origin_regex)
+    regex_findings = _regex_findings(policy.allow_origin_regex, https_service)
     findings += regex_findings
     covered = replace(
         policy,
@@ -188,7 +188,7 @@ def _origin_findings(origin: str, credentials: bool, https_service: bool, produc
     return findings
 
 
-def _regex_findings(pattern: str | None) -> list[Finding]:
+def _regex_findings(pattern: str | None, https_service: bool) -> list[Finding]:
     if not pattern:
         return []
     try:
@@ -215,8 +215,8 @@ def _regex_findings(pattern: str | None) -> list[Finding]:
                 r"Write '\.' for each literal dot.",
             )
         )
-    sample = sample_origin(pattern)
-    if sample is None or explain_origin(sample) is not None:
+    sample = _seed_origin(compiled, sample_origin(pattern))
+    if sample is None:
         findings.append(
             Finding(
                 Severity.INFO,
@@ -228,8 +228,36 @@ def _regex_findings(pattern: str | None) -> list[Finding]:
         )
         return findings
     findings += _attack_findings(pattern, compiled, sample, skip_dots=dotted is not None)
+    findings += _plain_http_findings(pattern, compiled, sample, https_service)
     findings += _anchor_findings(pattern, compiled, sample)
     return findings
+
+
+def _plain_http_findings(pattern: str, compiled: re.Pattern[str], sample: str, https_service: bool) -> list[Finding]:
+    """An `https?://` regex admits the plain-HTTP origin too: the same rule as for a listed http:// origin."""
+    scheme, host, _ = split_origin(sample)
+    plain = f"http://{sample.removeprefix(f'{scheme}://')}"
+    if (scheme != "http" and not compiled.fullmatch(plain)) or _is_local(host):
+        return []
+    return [
+        Finding(
+            Severity.ERROR if https_service else Severity.WARNING,
+            "allow_origin_regex",
+            pattern,
+            f"The regex admits the plain-HTTP origin '{plain}': anyone on the network path can inject script into "
+            "that page and call the API as it.",
+            "Match https:// only.",
+        )
+    ]
+
+
+def _seed_origin(compiled: re.Pattern[str], sample: str | None) -> str | None:
+    """The shortest valid origin the regex admits that begins the sample, so `.*` at the end adds nothing."""
+    if sample is None:
+        return None
+    prefixes = (sample[:end] for end in range(len("https://") + 1, len(sample) + 1))
+    seed = next((p for p in prefixes if compiled.fullmatch(p) and explain_origin(p) is None), None)
+    return seed or (sample if explain_origin(sample) is None else None)
 
 
 def _attack_findings(pattern: str, compiled: re.Pattern[str], sample: str, *, skip_dots: bool) -> list[Finding]:

@@ -38,19 +38,19 @@ def specific_grants(grants: list[Grant]) -> list[Grant]:
 
 def print_verdict(console: Console, verdict: Verdict, grants: list[Grant] | None) -> None:
     request = verdict.request
-    table = Table(title=Text(f"{request.method} {request.url} from {request.origin}"), show_lines=True)
-    for column in ("#", "step", "sent", "status", "answer (CORS headers)", "result"):
-        table.add_column(column, overflow="fold")
+    table = Table(title=Text(f"{request.method} {request.url} from {request.origin}"), show_header=False)
+    table.add_column("step", no_wrap=True)
+    table.add_column("header", no_wrap=True)
+    table.add_column("value", overflow="fold")
     for number, step in enumerate(verdict.steps, start=1):
+        table.add_row(Text(f"{number}. {step.kind}", style="bold"), Text(step.method, style="bold"), Text(step.url))
+        for index, (name, value) in enumerate(step.sent):
+            table.add_row("sent" if index == 0 else "", Text(name), Text(value))
+        table.add_row("answer", "status", str(step.response.status))
+        for name, value in _cors_headers(step):
+            table.add_row("", Text(name), Text(value))
         result = Text("ok", style="green") if step.passed else Text("blocked", style="bold red")
-        table.add_row(
-            str(number),
-            Text(f"{step.kind}\n{step.method} {step.url}"),
-            Text("\n".join(f"{name}: {value}" for name, value in step.sent)),
-            str(step.response.status),
-            Text("\n".join(f"{name}: {value}" for name, value in _cors_headers(step)) or "(none)"),
-            result,
-        )
+        table.add_row("result", result, Text(step.problems[0].message if step.problems else ""), end_section=True)
     console.print(table)
     if not verdict.preflighted and verdict.steps:
         console.print(Text("No preflight: a simple request (GET, HEAD or POST with safelisted headers only)."))
@@ -69,21 +69,22 @@ def print_verdict(console: Console, verdict: Verdict, grants: list[Grant] | None
 
 
 def print_grants(console: Console, grants: list[Grant]) -> None:
-    table = Table(title="Attacker origins", show_lines=False)
-    for column in ("kind", "origin", "status", "allow-origin", "allow-credentials", "readable", "with credentials"):
-        table.add_column(column, overflow="fold")
+    table = Table(title="Attacker origins (plain GET, as scanners send)")
+    table.add_column("kind", no_wrap=True)
+    table.add_column("origin", no_wrap=True)
+    table.add_column("granted", overflow="fold")
     specific = specific_grants(grants)
     for grant in grants:
-        style = "bold red" if grant in specific else None
-        table.add_row(
-            Text(grant.attack.kind),
-            Text(grant.attack.origin),
-            str(grant.status),
-            Text(grant.allow_origin or "-"),
-            Text(grant.allow_credentials or "-"),
-            Text("yes" if grant.readable else "no", style=style or ""),
-            Text("yes" if grant.readable_with_credentials else "no", style=style or ""),
-        )
+        if grant in specific:
+            granted = Text(
+                "yes, with credentials" if grant.readable_with_credentials else "yes, without credentials",
+                style="bold red",
+            )
+        elif grant.readable:
+            granted = Text("public ('*'), without credentials", style="yellow")
+        else:
+            granted = Text("no", style="green")
+        table.add_row(Text(grant.attack.kind), Text(grant.attack.origin), granted)
     console.print(table)
     if specific:
         names = ", ".join(grant.attack.origin for grant in specific)

@@ -22,7 +22,9 @@ from fastapi_cors_scaffold.answers import FLAGS
 from fastapi_cors_scaffold.configuration import ANSWERS_FILE
 from fastapi_cors_scaffold.shipped import USER_BUNDLE, InstalledTemplate, ScaffoldError, install_template
 
-_VALIDATION = re.compile(r"Validation error for question '(?P<question>[^']+)': (?P<message>.*)", re.DOTALL)
+_VALIDATION = re.compile(
+    r"(?:Validation error for question|Invalid choice for) '(?P<question>[^']+)': (?P<message>.*)", re.DOTALL
+)
 
 
 @dataclass(frozen=True)

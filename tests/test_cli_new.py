@@ -1,0 +1,192 @@
+"""`new`: the shipped template rendered with exactly the answers given, bad input refused in one line."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pexpect
+import pytest
+import yaml
+
+from tests.cli_support import BIN, CHECKOUT_VARIABLE, COMMAND, HOME_VARIABLE, git, invoke, run_cli
+from tests.rendering import REPOSITORY
+from tests.table import load_origin_table
+
+VALID, INVALID = load_origin_table()
+CORS_KEYS = ("allow_credentials", "allow_origin_regex", "allowed_origins", "allow_methods", "allow_headers")
+
+
+@pytest.fixture(scope="module")
+def checkout(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The template at this repository's HEAD: other people's uncommitted edits cannot break these tests."""
+    clone = tmp_path_factory.mktemp("template") / "checkout"
+    git(REPOSITORY, "clone", "--quiet", "--no-hardlinks", str(REPOSITORY), str(clone))
+    return clone
+
+
+@pytest.fixture(autouse=True)
+def isolated(tmp_path: Path, checkout: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(HOME_VARIABLE, str(tmp_path / "home"))
+    monkeypatch.setenv(CHECKOUT_VARIABLE, str(checkout))
+
+
+def answers_of(project: Path) -> dict[str, object]:
+    loaded = yaml.safe_load((project / ".copier-answers.yml").read_text())
+    assert isinstance(loaded, dict)
+    return loaded
+
+
+def tree(root: Path) -> dict[str, bytes]:
+    return {str(path.relative_to(root)): path.read_bytes() for path in sorted(root.rglob("*")) if path.is_file()}
+
+
+def test_new_with_defaults_records_the_installed_bundle_and_no_cors_answer(tmp_path: Path) -> None:
+    result = invoke("new", str(tmp_path / "service"), "--defaults", "--quiet")
+
+    assert result.exit_code == 0, result.output
+    answers = answers_of(tmp_path / "service")
+    assert answers["_src_path"] == str(tmp_path / "home" / "template.bundle")
+    assert str(answers["_commit"]) in result.stdout
+    assert not set(CORS_KEYS) & set(answers), "a CORS setting nobody chose must follow the template"
+    assert (tmp_path / "service" / "src" / "my_service" / "settings.py").is_file()
+
+
+def test_new_is_byte_for_byte_copier_copy_with_the_same_data(tmp_path: Path) -> None:
+    flags = [
+        *("--name", "Billing API", "--origin", "https://app.example.com", "--origin", "http://localhost:5173"),
+        *("--no-credentials", "--method", "GET,POST", "--header", "Authorization", "--header", "X-Request-Id"),
+        *(
+            "--expose-header",
+            "X-Total-Count",
+            "--max-age",
+            "300",
+            "--regex",
+            r"https://[a-z0-9-]+\.preview\.example\.com",
+        ),
+    ]
+    result = invoke("new", str(tmp_path / "by-cli"), "--defaults", "--quiet", *flags)
+    assert result.exit_code == 0, result.output
+    source = str(answers_of(tmp_path / "by-cli")["_src_path"])
+    data = {
+        "project_name": "Billing API",
+        "allowed_origins": '["https://app.example.com", "http://localhost:5173"]',
+        "allow_credentials": "false",
+        "allow_methods": '["GET", "POST"]',
+        "allow_headers": '["Authorization", "X-Request-Id"]',
+        "expose_headers": '["X-Total-Count"]',
+        "max_age": "300",
+        "allow_origin_regex": r"https://[a-z0-9-]+\.preview\.example\.com",
+    }
+    copied = run_cli(
+        "copy",
+        "--quiet",
+        "--defaults",
+        *(argument for key, value in data.items() for argument in ("--data", f"{key}={value}")),
+        source,
+        str(tmp_path / "by-copier"),
+        cwd=tmp_path,
+        command=str(BIN / "copier"),
+    )
+    assert copied.returncode == 0, copied.stderr
+
+    assert tree(tmp_path / "by-cli") == tree(tmp_path / "by-copier")
+    assert answers_of(tmp_path / "by-cli")["max_age"] == 300
+
+
+@pytest.mark.parametrize(("origin", "hint"), INVALID)
+def test_invalid_origin_is_refused_in_one_line_before_anything_is_written(
+    tmp_path: Path, origin: str, hint: str
+) -> None:
+    result = invoke(
+        "new", str(tmp_path / "service"), "--defaults", "--origin", "https://ok.example.com", "--origin", origin
+    )
+
+    assert result.exit_code == 2
+    assert result.stderr.count("\n") == 1, result.stderr
+    assert result.stderr.startswith("error: --origin: ")
+    assert hint.lower() in result.stderr.lower()
+    assert not (tmp_path / "service").exists()
+
+
+def test_every_valid_origin_of_the_table_is_accepted_and_recorded(tmp_path: Path) -> None:
+    result = invoke("new", str(tmp_path / "service"), "--defaults", "--quiet", *(f"--origin={o}" for o in VALID))
+
+    assert result.exit_code == 0, result.output
+    assert answers_of(tmp_path / "service")["allowed_origins"] == VALID
+
+
+@pytest.mark.parametrize(
+    ("flags", "fragment"),
+    [
+        (["--origin", "*"], "allow_credentials=True is refused"),
+        (["--origin", "https://a.example.com,https://a.example.com"], "2 times"),
+        (["--regex", r"https://app.example\.com"], "appXexample.com"),
+        (["--method", "get"], "upper case"),
+        (["--header", "X Bad"], "not a header name"),
+        (["--max-age", "-1"], "negative"),
+        (["--slug", "Billing API"], "--slug: 'Billing API' is not a distribution name"),
+        (["--package", "billing-api"], "--package: 'billing-api' is not a Python package name"),
+        (["--python", "3.9"], "--python"),
+        (["--data", "no-equals-sign"], "KEY=VALUE"),
+    ],
+)
+def test_bad_answers_get_one_clean_line_and_exit_2(tmp_path: Path, flags: list[str], fragment: str) -> None:
+    result = invoke("new", str(tmp_path / "service"), "--defaults", *flags)
+
+    assert result.exit_code == 2, result.output
+    assert fragment in result.stderr
+    assert result.stderr.count("\n") == 1 and "Traceback" not in result.output
+    assert not (tmp_path / "service").exists()
+
+
+def test_a_non_empty_destination_is_left_untouched(tmp_path: Path) -> None:
+    (tmp_path / "service").mkdir()
+    (tmp_path / "service" / "notes.txt").write_text("mine")
+
+    result = invoke("new", str(tmp_path / "service"), "--defaults")
+
+    assert result.exit_code == 2 and "not empty" in result.stderr
+    assert [p.name for p in (tmp_path / "service").iterdir()] == ["notes.txt"]
+
+
+def test_questions_without_a_terminal_need_defaults(tmp_path: Path) -> None:
+    result = invoke("new", str(tmp_path / "service"), "--origin", "https://app.example.com")
+
+    assert result.exit_code == 2 and "--defaults" in result.stderr
+    assert not (tmp_path / "service").exists()
+
+
+def test_as_a_subprocess_a_refusal_is_one_line_without_traceback(tmp_path: Path) -> None:
+    result = run_cli("new", "service", "--defaults", "--origin", "HTTPS://App.Example.com", cwd=tmp_path)
+
+    assert result.returncode == 2
+    assert result.stderr == (
+        "error: --origin: 'HTTPS://App.Example.com' must be written in lower case: browsers send "
+        "'https://app.example.com'.\n"
+    )
+    assert not (tmp_path / "service").exists()
+
+
+def test_missing_answers_are_asked_through_copier_prompts(tmp_path: Path) -> None:
+    """In a terminal, questions without a flag are Copier's own prompts; Enter takes each recommendation."""
+    child = pexpect.spawn(
+        COMMAND,
+        ["new", str(tmp_path / "service"), "--name", "Prompted", "--quiet"],
+        cwd=str(tmp_path),
+        env={**os.environ, "TERM": "dumb"},
+        encoding="utf-8",
+        timeout=30,
+        dimensions=(40, 200),
+    )
+    child.delaybeforesend = None
+    child.expect("Distribution name")
+    child.send("\r")
+    while child.expect(["\N{MICROPHONE}", pexpect.EOF]) == 0:  # Copier's mark of a question (shown again once answered)
+        child.send("\r")
+    child.close()
+
+    assert child.exitstatus == 0, child.before
+    answers = answers_of(tmp_path / "service")
+    assert answers["project_name"] == "Prompted"
+    assert answers["project_slug"] == "prompted"

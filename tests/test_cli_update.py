@@ -1,0 +1,138 @@
+"""`new` then `update` (and plain `copier update`) as the template moves on, offline, from the per-user bundle."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from tests.cli_support import BIN, CHECKOUT_VARIABLE, HOME_VARIABLE, commit_all, git, invoke, run_cli
+from tests.rendering import REPOSITORY
+
+RECOMMENDED_MAX_AGE = "  default: 600\n  when: \"{{ 'max_age' in customize or max_age is defined }}\""
+
+
+@pytest.fixture
+def checkout(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A clone of this repository whose template the tests release as 1.0.0, then change."""
+    clone = tmp_path / "template"
+    git(REPOSITORY, "clone", "--quiet", str(REPOSITORY), str(clone))
+    git(clone, "tag", "1.0.0")
+    monkeypatch.setenv(CHECKOUT_VARIABLE, str(clone))
+    monkeypatch.setenv(HOME_VARIABLE, str(tmp_path / "home"))
+    return clone
+
+
+def release(checkout: Path, tag: str | None) -> None:
+    """Change the recommended max_age and the generated README, commit, and tag (or leave untagged)."""
+    copier_yml = checkout / "copier.yml"
+    text = copier_yml.read_text()
+    assert RECOMMENDED_MAX_AGE in text, "the max_age question changed shape: update this test"
+    copier_yml.write_text(text.replace(RECOMMENDED_MAX_AGE, RECOMMENDED_MAX_AGE.replace("600", "900")))
+    readme = checkout / "template" / "README.md.jinja"
+    readme.write_text(readme.read_text() + "\nReleased again.\n")
+    commit_all(checkout, "Recommend a longer preflight cache")
+    if tag:
+        git(checkout, "tag", tag)
+
+
+def generate(destination: Path, *flags: str) -> Path:
+    result = invoke("new", str(destination), "--defaults", "--quiet", *flags)
+    assert result.exit_code == 0, result.output
+    git(destination, "init", "--quiet")
+    commit_all(destination, "Generated")
+    return destination
+
+
+def answers_of(project: Path) -> dict[str, object]:
+    loaded = yaml.safe_load((project / ".copier-answers.yml").read_text())
+    assert isinstance(loaded, dict)
+    return loaded
+
+
+def max_age_of(project: Path) -> str:
+    settings = (project / "src" / "my_service" / "settings.py").read_text()
+    return settings.split("cors_max_age: int = ", 1)[1].split("\n", 1)[0]
+
+
+def test_update_follows_the_recommendation_keeps_a_pinned_answer_and_plain_copier_works(
+    checkout: Path, tmp_path: Path
+) -> None:
+    following = generate(tmp_path / "following")
+    pinned = generate(tmp_path / "pinned", "--max-age", "300")
+    plain = generate(tmp_path / "plain")
+    assert answers_of(following)["_commit"] == "1.0.0"
+    release(checkout, "1.1.0")
+
+    for project in (following, pinned):
+        result = invoke("update", str(project), "--defaults", "--quiet")
+        assert result.exit_code == 0, result.output
+        assert "from template 1.0.0 to 1.1.0" in result.stdout
+    assert max_age_of(following) == "900"
+    assert max_age_of(pinned) == "300"
+    assert "Released again." in (following / "README.md").read_text()
+    assert answers_of(pinned)["_commit"] == "1.1.0"
+
+    # Plain Copier needs nothing from this package: the per-user bundle now holds 1.1.0 at the recorded path.
+    copier = run_cli("update", "--defaults", "--quiet", cwd=plain, command=str(BIN / "copier"))
+    assert copier.returncode == 0, copier.stderr
+    assert answers_of(plain)["_commit"] == "1.1.0"
+    assert max_age_of(plain) == "900"
+
+    (following / "README.md").write_text("edited, not committed\n")
+    refused = invoke("update", str(following), "--defaults")
+    assert refused.exit_code == 2
+    assert refused.stderr.startswith("error: ") and refused.stderr.count("\n") == 1
+    assert "dirty" in refused.stderr
+
+
+def test_the_template_command_prints_the_path_projects_record(checkout: Path, tmp_path: Path) -> None:
+    result = invoke("template")
+
+    assert result.exit_code == 0, result.output
+    assert result.stdout == f"{tmp_path / 'home' / 'template.bundle'}\n"
+    assert "template version 1.0.0" in result.stderr
+
+
+def test_a_project_from_an_untagged_commit_updates_from_a_bundle_that_lacks_its_tag(
+    checkout: Path, tmp_path: Path
+) -> None:
+    """An untagged build names its version `<tag>.post<n>+git-g<sha>`: git resolves that from the commit alone."""
+    (checkout / "template" / "NOTES.md").write_text("Unreleased note.\n")
+    commit_all(checkout, "A note, not released")
+    project = generate(tmp_path / "service")
+    assert answers_of(project)["_commit"] == f"1.0.0.post1+git-g{git(checkout, 'rev-parse', 'HEAD')[:12]}"
+
+    release(checkout, "1.1.0")
+    (tmp_path / "home" / "template.bundle").unlink()  # as on another machine, or after a reinstall
+    result = invoke("update", str(project), "--defaults", "--quiet")
+
+    assert result.exit_code == 0, result.output
+    assert answers_of(project)["_commit"] == "1.1.0"
+    assert max_age_of(project) == "900"
+
+
+def test_a_project_from_uncommitted_template_edits_updates_once_they_are_released(
+    checkout: Path, tmp_path: Path
+) -> None:
+    """The per-user bundle keeps every version it was given, so the edits' one-off commit can be replayed."""
+    (checkout / "template" / "NOTES.md").write_text("Unreleased note.\n")
+    project = generate(tmp_path / "service")
+    assert str(answers_of(project)["_commit"]).startswith("1.0.0.post1+git-g")
+
+    commit_all(checkout, "The note, committed")
+    release(checkout, "1.1.0")
+    result = invoke("update", str(project), "--defaults", "--quiet")
+
+    assert result.exit_code == 0, result.output
+    assert answers_of(project)["_commit"] == "1.1.0"
+    assert (project / "NOTES.md").read_text() == "Unreleased note.\n"
+    assert max_age_of(project) == "900"
+
+
+def test_update_needs_an_answers_file(checkout: Path, tmp_path: Path) -> None:
+    result = invoke("update", str(tmp_path), "--defaults")
+
+    assert result.exit_code == 2
+    assert ".copier-answers.yml" in result.stderr
