@@ -254,7 +254,12 @@ def whoami(request: Request) -> str | None:
 
 @service.put("/items/{{name}}")
 async def put_item(name: str, request: Request) -> dict[str, object]:
-    return {{"name": name, "json": await request.json(), "request_id": request.headers.get("x-request-id")}}
+    return {{"name": name, "json": await request.json()}}
+
+
+@service.api_route("/echo", methods=["GET", "POST"])
+def echo(request: Request) -> dict[str, object]:
+    return {{"method": request.method, "request_id": request.headers.get("x-request-id")}}
 
 
 @service.put("/slash/")
@@ -409,19 +414,25 @@ def test_simple_get_from_a_foreign_origin_is_a_cors_error(
     assert "No 'Access-Control-Allow-Origin' header" in " ".join(outcome.console)
 
 
-def test_preflighted_put_with_json_and_a_custom_header_succeeds(
-    browser: Browser, pages: Pages, services: Services
-) -> None:
-    init = {
-        "method": "PUT",
-        "headers": {"Content-Type": "application/json", "X-Request-Id": "req-7"},
-        "body": json.dumps({"size": 3}),
-    }
+PREFLIGHTED = {
+    "put": ("/items/box", {"method": "PUT", "body": '{"size": 3}'}, {"name": "box", "json": {"size": 3}}),
+    "custom-header": ("/echo", {"headers": {"X-Request-Id": "req-7"}}, {"method": "GET", "request_id": "req-7"}),
+    "json": (
+        "/echo",
+        {"method": "POST", "headers": {"Content-Type": "application/json"}, "body": "{}"},
+        {"method": "POST", "request_id": None},
+    ),
+}
 
-    outcome = browser.fetch(pages.allowed, services.strict + "/items/box", init)
+
+@pytest.mark.parametrize(("path", "init", "expected"), PREFLIGHTED.values(), ids=PREFLIGHTED.keys())
+def test_a_preflighted_request_from_the_allowed_origin_succeeds(
+    browser: Browser, pages: Pages, services: Services, path: str, init: dict[str, Any], expected: dict[str, Any]
+) -> None:
+    outcome = browser.fetch(pages.allowed, services.strict + path, init)
 
     assert outcome.status == 200, outcome
-    assert json.loads(outcome.body or "") == {"name": "box", "json": {"size": 3}, "request_id": "req-7"}
+    assert json.loads(outcome.body or "") == expected
 
 
 def test_preflight_refuses_a_method_that_is_not_allowed(browser: Browser, pages: Pages, services: Services) -> None:
