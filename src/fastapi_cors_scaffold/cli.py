@@ -20,24 +20,35 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    rich_markup_mode=None,
 )
 
 Origins = Annotated[
     list[str] | None,
-    typer.Option("--origin", "-o", help="Allowed origin, scheme://host[:port]; repeat or separate with commas."),
+    typer.Option(
+        "--origin", "-o", metavar="ORIGIN", help="Allowed origin, scheme://host[:port]; repeat or separate with commas."
+    ),
 ]
 Regex = Annotated[
-    str | None, typer.Option("--regex", help="allow_origin_regex, fullmatched against the Origin ('' for none).")
+    str | None,
+    typer.Option("--regex", metavar="REGEX", help="allow_origin_regex, fullmatched against the Origin ('' for none)."),
 ]
 Credentials = Annotated[
     bool | None, typer.Option("--credentials/--no-credentials", help="Allow cookies and HTTP authentication.")
 ]
-Methods = Annotated[list[str] | None, typer.Option("--method", "-m", help="Allowed method, or '*'; repeatable.")]
-AllowHeaders = Annotated[list[str] | None, typer.Option("--header", help="Allowed request header, or '*'; repeatable.")]
-ExposeHeaders = Annotated[
-    list[str] | None, typer.Option("--expose-header", help="Response header page code may read; repeatable.")
+Methods = Annotated[
+    list[str] | None, typer.Option("--method", "-m", metavar="METHOD", help="Allowed method, or '*'; repeatable.")
 ]
-MaxAge = Annotated[int | None, typer.Option("--max-age", help="Seconds browsers may cache a preflight (0-86400).")]
+AllowHeaders = Annotated[
+    list[str] | None, typer.Option("--header", metavar="HEADER", help="Allowed request header, or '*'; repeatable.")
+]
+ExposeHeaders = Annotated[
+    list[str] | None,
+    typer.Option("--expose-header", metavar="HEADER", help="Response header page code may read; repeatable."),
+]
+MaxAge = Annotated[
+    int | None, typer.Option("--max-age", metavar="SECONDS", help="Seconds browsers may cache a preflight (0-86400).")
+]
 Json = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON instead of tables.")]
 
 
@@ -48,15 +59,27 @@ class Conflict(StrEnum):
 
 @app.command()
 def new(
-    destination: Annotated[Path, typer.Argument(help="Directory to create; it must not exist or be empty.")],
-    name: Annotated[str | None, typer.Option("--name", help="Human name of the service.")] = None,
-    slug: Annotated[str | None, typer.Option("--slug", help="Distribution name, e.g. billing-api.")] = None,
-    package: Annotated[str | None, typer.Option("--package", help="Python package name, e.g. billing_api.")] = None,
-    description: Annotated[str | None, typer.Option("--description", help="One line on what it does.")] = None,
-    python: Annotated[str | None, typer.Option("--python", help="Lowest Python version: 3.11 to 3.14.")] = None,
+    destination: Annotated[
+        Path, typer.Argument(metavar="DEST", help="Directory to create; it must not exist or be empty.")
+    ],
+    name: Annotated[str | None, typer.Option("--name", metavar="TEXT", help="Human name of the service.")] = None,
+    slug: Annotated[
+        str | None, typer.Option("--slug", metavar="SLUG", help="Distribution name, e.g. billing-api.")
+    ] = None,
+    package: Annotated[
+        str | None, typer.Option("--package", metavar="PACKAGE", help="Python package name, e.g. billing_api.")
+    ] = None,
+    description: Annotated[
+        str | None, typer.Option("--description", metavar="TEXT", help="One line on what it does.")
+    ] = None,
+    python: Annotated[
+        str | None, typer.Option("--python", metavar="VERSION", help="Lowest Python version: 3.11 to 3.14.")
+    ] = None,
     customize: Annotated[
         list[str] | None,
-        typer.Option("--customize", help="A CORS question to ask even though no flag answers it; repeatable."),
+        typer.Option(
+            "--customize", metavar="QUESTION", help="A CORS question to ask even though no flag answers it; repeatable."
+        ),
     ] = None,
     origin: Origins = None,
     regex: Regex = None,
@@ -71,7 +94,8 @@ def new(
         bool | None, typer.Option("--pre-commit/--no-pre-commit", help="Add a pre-commit configuration.")
     ] = None,
     data: Annotated[
-        list[str] | None, typer.Option("--data", "-d", help="Any other answer as KEY=VALUE, as `copier --data`.")
+        list[str] | None,
+        typer.Option("--data", "-d", metavar="KEY=VALUE", help="Any other answer as KEY=VALUE, as `copier --data`."),
     ] = None,
     defaults: Annotated[
         bool, typer.Option("--defaults", help="Take the recommendation for every question not answered by a flag.")
@@ -122,12 +146,17 @@ def new(
 
 @app.command()
 def update(
-    destination: Annotated[Path, typer.Argument(help="The project to update (a clean git repository).")] = Path("."),
-    data: Annotated[list[str] | None, typer.Option("--data", "-d", help="Change an answer: KEY=VALUE.")] = None,
+    destination: Annotated[
+        Path, typer.Argument(metavar="DEST", help="The project to update (a clean git repository).")
+    ] = Path("."),
+    data: Annotated[
+        list[str] | None, typer.Option("--data", "-d", metavar="KEY=VALUE", help="Change an answer: KEY=VALUE.")
+    ] = None,
     defaults: Annotated[bool, typer.Option("--defaults", help="Keep every answer; ask nothing.")] = False,
     conflict: Annotated[Conflict, typer.Option(help="How to leave conflicting hunks.")] = Conflict.inline,
     vcs_ref: Annotated[
-        str | None, typer.Option("--vcs-ref", help="Template version to go to (default: the one shipped).")
+        str | None,
+        typer.Option("--vcs-ref", metavar="VERSION", help="Template version to go to (default: the one shipped)."),
     ] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Do not list the files written.")] = False,
 ) -> None:
@@ -160,11 +189,18 @@ def update(
 
 @app.command()
 def check(
-    url: Annotated[str, typer.Argument(help="The URL the page would fetch, e.g. http://127.0.0.1:8000/items.")],
-    origin: Annotated[str, typer.Option("--origin", "-o", help="Origin of the page making the request.")],
-    method: Annotated[str, typer.Option("--method", "-m", help="Method the page uses, as written in fetch().")] = "GET",
+    url: Annotated[
+        str, typer.Argument(metavar="URL", help="The URL the page would fetch, e.g. http://127.0.0.1:8000/items.")
+    ],
+    origin: Annotated[
+        str, typer.Option("--origin", "-o", metavar="ORIGIN", help="Origin of the page making the request.")
+    ],
+    method: Annotated[
+        str, typer.Option("--method", "-m", metavar="METHOD", help="Method the page uses, as written in fetch().")
+    ] = "GET",
     header: Annotated[
-        list[str] | None, typer.Option("--header", "-H", help="Request header 'Name: value'; repeatable.")
+        list[str] | None,
+        typer.Option("--header", "-H", metavar="'NAME: VALUE'", help="Request header 'Name: value'; repeatable."),
     ] = None,
     credentials: Annotated[
         bool, typer.Option("--credentials", help="The page sends cookies (credentials: 'include').")
@@ -172,7 +208,9 @@ def check(
     scan: Annotated[
         bool, typer.Option("--scan", help="Also send the attacker origins scanners derive from --origin.")
     ] = False,
-    timeout: Annotated[float, typer.Option("--timeout", help="Seconds to wait for each answer.")] = 10.0,
+    timeout: Annotated[
+        float, typer.Option("--timeout", metavar="SECONDS", help="Seconds to wait for each answer.")
+    ] = 10.0,
     as_json: Json = False,
 ) -> None:
     """Will a browser on ORIGIN be allowed to make this request, and if not, why?
@@ -213,7 +251,9 @@ def check(
 def lint(
     path: Annotated[
         Path | None,
-        typer.Argument(help="A project directory, settings/app module, answers file, or YAML/JSON/TOML settings."),
+        typer.Argument(
+            metavar="PATH", help="A project directory, settings/app module, answers file, or YAML/JSON/TOML settings."
+        ),
     ] = None,
     origin: Origins = None,
     regex: Regex = None,
@@ -223,7 +263,10 @@ def lint(
     expose_header: ExposeHeaders = None,
     max_age: MaxAge = None,
     service_url: Annotated[
-        str | None, typer.Option("--service-url", help="Where the API is served; https makes http:// origins errors.")
+        str | None,
+        typer.Option(
+            "--service-url", metavar="URL", help="Where the API is served; https makes http:// origins errors."
+        ),
     ] = None,
     production: Annotated[
         bool, typer.Option("--production", help="These are production settings: flag localhost origins.")

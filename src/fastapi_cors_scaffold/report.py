@@ -131,27 +131,26 @@ def verdict_json(verdict: Verdict, grants: list[Grant] | None) -> dict[str, Any]
 
 
 def print_findings(console: Console, findings: list[Finding], source: str, unread: tuple[str, ...]) -> None:
+    """One block per finding (severity, setting and value; the problem; the fix): readable at any width."""
     console.print(Text(f"CORS configuration from {source}"))
     for name in unread:
         console.print(Text(f"Note: {name} is not a literal there, so it was not checked.", style="cyan"))
-    if not findings:
-        console.print(Text.assemble(("No findings", "bold green"), ": nothing known to be unsafe or broken."))
-        return
-    table = Table(show_lines=True)
-    for column in ("severity", "setting", "value", "problem", "fix"):
-        table.add_column(column, overflow="fold")
     for finding in findings:
-        table.add_row(
-            Text(finding.severity.value, style=_SEVERITY_STYLE[finding.severity]),
-            Text(finding.setting),
-            Text(finding.value),
-            Text(finding.message),
-            Text(finding.fix),
+        console.print()
+        console.print(
+            Text.assemble(
+                (finding.severity.value, _SEVERITY_STYLE[finding.severity]),
+                f"  {finding.setting}  ",
+                (finding.value, "bold"),
+            )
         )
-    console.print(table)
+        console.print(Text(f"  {finding.message}"))
+        console.print(Text.assemble("  ", ("Fix", "bold"), f": {finding.fix}"))
+    if findings:
+        console.print()
     counts = {severity: sum(f.severity is severity for f in findings) for severity in Severity}
     summary = ", ".join(f"{count} {severity.value}{'s' * (count != 1)}" for severity, count in counts.items())
-    console.print(Text(summary))
+    console.print(Text(summary if findings else "No findings: nothing known to be unsafe or broken."))
 
 
 def findings_json(findings: list[Finding], source: str, unread: tuple[str, ...]) -> dict[str, Any]:
