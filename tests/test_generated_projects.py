@@ -71,3 +71,10 @@ def test_comma_separated_answers_become_lists(tmp_path: Path) -> None:
 
     assert re.search(r'cors_allow_origins: NameList = \["https://a.example.com", "http://localhost:5173"\]', settings)
     assert 'cors_allow_headers: NameList = ["Authorization", "X-Trace"]' in settings
+
+
+def test_a_name_starting_with_a_digit_still_gives_valid_names(tmp_path: Path) -> None:
+    project = render(tmp_path / "service", {"project_name": "3D Printing API"})
+
+    assert 'name = "service-3d-printing-api"' in (project / "pyproject.toml").read_text()
+    assert (project / "src" / "service_3d_printing_api" / "main.py").is_file()

@@ -14,7 +14,6 @@ from tests.rendering import BIN, REPOSITORY
 DOWN, SPACE, ENTER, CLEAR_LINE = "\x1b[B", " ", "\r", "\x15"
 PRODUCTION_FILES = ("Add a Dockerfile", "Add a GitHub Actions workflow", "Add a .pre-commit-config.yaml")
 COLUMNS, LINES = 250, 50
-OPTIONAL_FILES = ("Add a Dockerfile", "Add a GitHub Actions workflow", "Add a .pre-commit-config.yaml")
 
 
 class Terminal:

@@ -56,6 +56,9 @@ BAD_POLICIES = [
     ({"max_age": -1}, "out of range"),
     ({"max_age": 86401}, "out of range"),
     ({"project_name": "  "}, "empty"),
+    ({"project_name": "Billing\rAPI"}, "control or line-break character"),
+    ({"description": "Two\nlines"}, "control or line-break character"),
+    ({"description": "Next\u0085line"}, "control or line-break character"),
     ({"project_slug": "Billing API"}, "not a distribution name"),
     ({"package_name": "billing-api"}, "not a Python package name"),
 ]
