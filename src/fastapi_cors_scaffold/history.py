@@ -44,6 +44,11 @@ def build_bundle(checkout: Path, bundle: Path) -> str:
     Uncommitted edits to the template become one extra commit, made with a fixed author and date so the same edits
     give the same commit; the checkout itself is only read (optional locks off, objects go to a scratch clone).
     """
+    if _git("rev-parse", "--is-shallow-repository", cwd=checkout) == "true":
+        raise HistoryError(
+            f"{checkout} is a shallow clone, so the template's history is incomplete and older projects could not "
+            "update: run `git fetch --unshallow` (in CI, check out with full history) and build again."
+        )
     with tempfile.TemporaryDirectory(prefix="fastapi-cors-scaffold-") as scratch:
         repo = Path(scratch) / "repo.git"
         _git("clone", "--quiet", "--bare", "--shared", str(checkout), str(repo))

@@ -1,0 +1,109 @@
+"""The template's history bundle: how the shipped version is named, and how the per-user copy keeps every version."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from fastapi_cors_scaffold.history import HistoryError, build_bundle, bundle_heads, install_bundle
+from tests.cli_support import CHECKOUT_VARIABLE, commit_all, git, invoke
+from tests.rendering import REPOSITORY
+
+
+@pytest.fixture
+def checkout(tmp_path: Path) -> Path:
+    """A tiny repository with the three paths the template is made of."""
+    repository = tmp_path / "checkout"
+    (repository / "template").mkdir(parents=True)
+    (repository / "includes").mkdir()
+    (repository / "copier.yml").write_text("_subdirectory: template\n")
+    (repository / "template" / "README.md").write_text("v1\n")
+    (repository / "includes" / "macros.jinja").write_text("")
+    git(repository, "init", "--quiet")
+    commit_all(repository, "First")
+    return repository
+
+
+def head(repository: Path) -> str:
+    return git(repository, "rev-parse", "HEAD")
+
+
+def test_a_released_tip_ships_under_its_tag(checkout: Path, tmp_path: Path) -> None:
+    git(checkout, "tag", "1.2.0")
+
+    assert build_bundle(checkout, tmp_path / "b.bundle") == "1.2.0"
+    assert bundle_heads(tmp_path / "b.bundle") == {"HEAD": head(checkout), "refs/tags/1.2.0": head(checkout)}
+
+
+def test_commits_after_a_release_are_post_releases_named_by_their_commit(checkout: Path, tmp_path: Path) -> None:
+    git(checkout, "tag", "v1.2.0")
+    (checkout / "template" / "README.md").write_text("v2\n")
+    commit_all(checkout, "Second")
+
+    name = build_bundle(checkout, tmp_path / "b.bundle")
+
+    assert name == f"1.2.0.post1+git-g{head(checkout)[:12]}"
+    assert git(checkout, "rev-parse", name) == head(checkout), "git resolves the name even without the tag"
+
+
+def test_without_any_release_the_count_of_commits_is_the_version(checkout: Path, tmp_path: Path) -> None:
+    assert build_bundle(checkout, tmp_path / "b.bundle") == f"0.0.0.post1+git-g{head(checkout)[:12]}"
+
+
+def test_uncommitted_template_edits_are_one_more_commit_and_always_the_same_one(checkout: Path, tmp_path: Path) -> None:
+    git(checkout, "tag", "1.0.0")
+    (checkout / "template" / "README.md").write_text("edited\n")
+    (checkout / "template" / "NEW.md").write_text("new\n")
+    (checkout / "notes.txt").write_text("not part of the template\n")
+
+    first = build_bundle(checkout, tmp_path / "a.bundle")
+    second = build_bundle(checkout, tmp_path / "b.bundle")
+
+    assert first == second and first.startswith("1.0.0.post1+git-g")
+    assert git(checkout, "status", "--porcelain", "--untracked-files=all").count("\n") == 2, "the checkout is untouched"
+    clone = tmp_path / "clone"
+    git(tmp_path, "clone", "--quiet", str(tmp_path / "a.bundle"), str(clone))
+    assert (clone / "template" / "README.md").read_text() == "edited\n"
+    assert (clone / "template" / "NEW.md").is_file() and not (clone / "notes.txt").exists()
+
+
+def test_the_per_user_bundle_keeps_older_versions_and_is_not_rewritten_for_nothing(
+    checkout: Path, tmp_path: Path
+) -> None:
+    (checkout / "template" / "README.md").write_text("edited, never committed\n")
+    built = tmp_path / "built.bundle"
+    user = tmp_path / "home" / "template.bundle"
+    unreleased = build_bundle(checkout, built)
+    install_bundle(built, user)
+    commit_all(checkout, "Commit the edit")
+    git(checkout, "tag", "2.0.0")
+    assert build_bundle(checkout, built) == "2.0.0"
+
+    install_bundle(built, user)
+    heads = bundle_heads(user)
+    assert {f"refs/tags/{unreleased}", "refs/tags/2.0.0"} <= set(heads)
+    assert heads["HEAD"] == head(checkout)
+
+    written = user.stat().st_mtime_ns
+    install_bundle(built, user)
+    assert user.stat().st_mtime_ns == written
+
+
+def test_a_shallow_checkout_cannot_give_the_history(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    shallow = tmp_path / "shallow"
+    git(tmp_path, "clone", "--quiet", "--depth", "1", f"file://{REPOSITORY}", str(shallow))
+    with pytest.raises(HistoryError, match="shallow clone"):
+        build_bundle(shallow, tmp_path / "b.bundle")
+
+    monkeypatch.setenv(CHECKOUT_VARIABLE, str(shallow))
+    result = invoke("new", str(tmp_path / "service"), "--defaults")
+    assert result.exit_code == 2 and result.stderr.count("\n") == 1
+    assert "git fetch --unshallow" in result.stderr
+    assert not (tmp_path / "service").exists()
+
+
+def test_a_file_that_is_not_a_bundle_is_refused(tmp_path: Path) -> None:
+    (tmp_path / "x.bundle").write_text("hello\n")
+    with pytest.raises(HistoryError, match="not a git bundle"):
+        bundle_heads(tmp_path / "x.bundle")
