@@ -207,10 +207,13 @@ class Timing(float):
 
     cpu: float
 
-    def __new__(cls, wall: float, cpu: float) -> Timing:
+    def __new__(cls, wall: float, cpu: float = math.nan) -> Timing:
         timing = super().__new__(cls, wall)
         timing.cpu = cpu
         return timing
+
+    def __getnewargs__(self) -> tuple[float, float]:  # type: ignore[override]
+        return float(self), self.cpu
 
 
 def children_cpu() -> float:
@@ -351,7 +354,9 @@ def generation(work: Path, template: Path, options: Options) -> list[Row]:
             "s",
             limit=1.3,
         ),
-        Row("generation", "copier --version (Copier's start-up)", median(startup), "s", runs=startup),
+        Row(
+            "generation", "copier --version (Copier's start-up)", round(median(startup), 3), "s", runs=rounded(startup)
+        ),
     ]
 
 
@@ -388,7 +393,10 @@ def cli(work: Path, options: Options) -> list[Row]:
         limit=1.1,
     )
     row.note += "; imports beyond the baseline: " + (", ".join(extra) or "none")
-    return [row, Row("cli", "python -c pass (the interpreter's start-up)", median(bare), "s", runs=bare)]
+    return [
+        row,
+        Row("cli", "python -c pass (the interpreter's start-up)", round(median(bare), 3), "s", runs=rounded(bare)),
+    ]
 
 
 def typer_app(names: Sequence[str]) -> str:
@@ -458,7 +466,7 @@ def generated_tests(project: Path, python: Path, env: dict[str, str], how: str, 
             met=value <= 1.5,
             note=f"CPU time {cpu:.3f} s; installed with {how}",
             cpu=round(cpu, 3),
-            runs=[round(run, 4) for run in runs],
+            runs=rounded(runs),
         )
     ]
 
@@ -770,6 +778,10 @@ def median(values: Sequence[float]) -> float:
     return statistics.median(values)
 
 
+def rounded(values: Sequence[float]) -> list[float]:
+    return [round(float(value), 4) for value in values]
+
+
 def fit_slope(xs: Sequence[float], ys: Sequence[float]) -> float:
     """Least-squares slope of ys over xs."""
     mean_x, mean_y = statistics.fmean(xs), statistics.fmean(ys)
@@ -809,8 +821,8 @@ def ratio_row(
         note=cpu_note(runs, baseline_runs) if timings else "",
         cpu=round(median([getattr(run, "cpu", math.nan) for run in runs]), 3) if timings else None,
         baseline_cpu=round(median([getattr(run, "cpu", math.nan) for run in baseline_runs]), 3) if timings else None,
-        runs=[round(run, 4) for run in runs],
-        baseline_runs=[round(run, 4) for run in baseline_runs],
+        runs=rounded(runs),
+        baseline_runs=rounded(baseline_runs),
     )
 
 
