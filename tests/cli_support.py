@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import io
 import os
 import socket
 import subprocess
 import sys
+import tarfile
 import threading
 import time
 from collections.abc import Iterator, Mapping
@@ -18,8 +20,10 @@ from starlette.types import ASGIApp
 from typer.testing import CliRunner, Result
 
 from fastapi_cors_scaffold.cli import app
+from tests.rendering import REPOSITORY
 
 BIN = Path(sys.executable).parent
+TEMPLATE_PATHS = ("copier.yml", "includes", "template")
 COMMAND = str(BIN / "fastapi-cors-scaffold")
 HOME_VARIABLE = "FASTAPI_CORS_SCAFFOLD_HOME"
 CHECKOUT_VARIABLE = "FASTAPI_CORS_SCAFFOLD_CHECKOUT"
@@ -64,6 +68,23 @@ def git(cwd: Path, *args: str) -> str:
 def commit_all(repository: Path, message: str) -> None:
     git(repository, "add", "-A")
     git(repository, "commit", "-q", "--no-verify", "--no-gpg-sign", "-m", message)
+
+
+def committed_copy(destination: Path, *paths: str) -> Path:
+    """A fresh one-commit repository holding `paths` (default: everything) as committed at this repository's HEAD.
+
+    Independent of how this repository was cloned (a shallow CI checkout has no history to bundle) and of anyone's
+    uncommitted edits.
+    """
+    destination.mkdir(parents=True)
+    archive = subprocess.run(
+        ["git", "archive", "--format=tar", "HEAD", *paths], cwd=REPOSITORY, capture_output=True, check=True
+    ).stdout
+    with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
+        tar.extractall(destination, **({"filter": "data"} if hasattr(tarfile, "data_filter") else {}))
+    git(destination, "init", "--quiet")
+    commit_all(destination, "Template as committed")
+    return destination
 
 
 def _listening_socket() -> socket.socket:

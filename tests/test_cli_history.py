@@ -7,8 +7,7 @@ from pathlib import Path
 import pytest
 
 from fastapi_cors_scaffold.history import HistoryError, build_bundle, bundle_heads, install_bundle
-from tests.cli_support import CHECKOUT_VARIABLE, commit_all, git, invoke
-from tests.rendering import REPOSITORY
+from tests.cli_support import CHECKOUT_VARIABLE, TEMPLATE_PATHS, commit_all, committed_copy, git, invoke
 
 
 @pytest.fixture
@@ -91,8 +90,11 @@ def test_the_per_user_bundle_keeps_older_versions_and_is_not_rewritten_for_nothi
 
 
 def test_a_shallow_checkout_cannot_give_the_history(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    full = committed_copy(tmp_path / "full", *TEMPLATE_PATHS)
+    (full / "template" / "README.md").write_text("second commit\n")
+    commit_all(full, "Second")
     shallow = tmp_path / "shallow"
-    git(tmp_path, "clone", "--quiet", "--depth", "1", f"file://{REPOSITORY}", str(shallow))
+    git(tmp_path, "clone", "--quiet", "--depth", "1", f"file://{full}", str(shallow))
     with pytest.raises(HistoryError, match="shallow clone"):
         build_bundle(shallow, tmp_path / "b.bundle")
 

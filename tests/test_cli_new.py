@@ -9,8 +9,16 @@ import pexpect
 import pytest
 import yaml
 
-from tests.cli_support import BIN, CHECKOUT_VARIABLE, COMMAND, HOME_VARIABLE, git, invoke, run_cli
-from tests.rendering import REPOSITORY
+from tests.cli_support import (
+    BIN,
+    CHECKOUT_VARIABLE,
+    COMMAND,
+    HOME_VARIABLE,
+    TEMPLATE_PATHS,
+    committed_copy,
+    invoke,
+    run_cli,
+)
 from tests.table import load_origin_table
 
 VALID, INVALID = load_origin_table()
@@ -20,9 +28,7 @@ CORS_KEYS = ("allow_credentials", "allow_origin_regex", "allowed_origins", "allo
 @pytest.fixture(scope="module")
 def checkout(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The template at this repository's HEAD: other people's uncommitted edits cannot break these tests."""
-    clone = tmp_path_factory.mktemp("template") / "checkout"
-    git(REPOSITORY, "clone", "--quiet", "--no-hardlinks", str(REPOSITORY), str(clone))
-    return clone
+    return committed_copy(tmp_path_factory.mktemp("template") / "checkout", *TEMPLATE_PATHS)
 
 
 @pytest.fixture(autouse=True)

@@ -7,8 +7,17 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tests.cli_support import BIN, CHECKOUT_VARIABLE, HOME_VARIABLE, commit_all, git, invoke, run_cli
-from tests.rendering import REPOSITORY
+from tests.cli_support import (
+    BIN,
+    CHECKOUT_VARIABLE,
+    HOME_VARIABLE,
+    TEMPLATE_PATHS,
+    commit_all,
+    committed_copy,
+    git,
+    invoke,
+    run_cli,
+)
 
 RECOMMENDED_MAX_AGE = "  default: 600\n  when: \"{{ 'max_age' in customize or max_age is defined }}\""
 
@@ -16,8 +25,7 @@ RECOMMENDED_MAX_AGE = "  default: 600\n  when: \"{{ 'max_age' in customize or ma
 @pytest.fixture
 def checkout(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A clone of this repository whose template the tests release as 1.0.0, then change."""
-    clone = tmp_path / "template"
-    git(REPOSITORY, "clone", "--quiet", str(REPOSITORY), str(clone))
+    clone = committed_copy(tmp_path / "template", *TEMPLATE_PATHS)
     git(clone, "tag", "1.0.0")
     monkeypatch.setenv(CHECKOUT_VARIABLE, str(clone))
     monkeypatch.setenv(HOME_VARIABLE, str(tmp_path / "home"))

@@ -10,8 +10,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tests.cli_support import BIN, CHECKOUT_VARIABLE, HOME_VARIABLE, commit_all, git, run_cli
-from tests.rendering import REPOSITORY
+from tests.cli_support import BIN, CHECKOUT_VARIABLE, HOME_VARIABLE, commit_all, committed_copy, git, run_cli
 
 UV = BIN / "uv"
 
@@ -25,8 +24,7 @@ def uv(*args: str, cwd: Path) -> None:
 def test_the_wheel_renders_and_updates_from_a_fresh_venv_outside_the_checkout(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    source = tmp_path / "source"
-    git(REPOSITORY, "clone", "--quiet", str(REPOSITORY), str(source))
+    source = committed_copy(tmp_path / "source")
     uv("build", "--quiet", "--out-dir", str(tmp_path / "dist"), cwd=source)  # sdist, then the wheel from the sdist
     wheel = next((tmp_path / "dist").glob("*.whl"))
     with zipfile.ZipFile(wheel) as archive:
