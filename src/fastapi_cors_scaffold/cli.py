@@ -8,11 +8,19 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any, NoReturn
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn, TypeVar
 
 import typer
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from fastapi_cors_scaffold.policy import Policy
+
+T = TypeVar("T")
 
 app = typer.Typer(
     name="fastapi-cors-scaffold",
@@ -329,7 +337,7 @@ def template() -> None:
     typer.echo(f"template version {installed.ref}", err=True)
 
 
-def _scaffolding(action: Any) -> Any:
+def _scaffolding(action: Callable[[], T]) -> T:
     """Run a template action, turning its refusals into one line and exit status 2."""
     from fastapi_cors_scaffold.history import HistoryError
     from fastapi_cors_scaffold.shipped import ScaffoldError
@@ -343,7 +351,7 @@ def _scaffolding(action: Any) -> Any:
         raise typer.Exit(130) from None
 
 
-def _recommendation() -> Any:
+def _recommendation() -> Policy:
     from fastapi_cors_scaffold.shipped import ScaffoldError, recommendation
 
     try:
@@ -368,7 +376,7 @@ def _header_pair(raw: str) -> tuple[str, str]:
     return name, value.strip() if colon else "1"
 
 
-def _console() -> Any:
+def _console() -> Console:
     from rich.console import Console
 
     return Console(highlight=False, soft_wrap=True)
