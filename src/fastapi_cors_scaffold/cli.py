@@ -223,9 +223,9 @@ def check(
 ) -> None:
     """Will a browser on ORIGIN be allowed to make this request, and if not, why?
 
-    Sends what a browser sends (a preflight when the request is not simple, then the request, following
-    redirects) and judges each answer by the Fetch standard. Exit 0 allowed, 1 blocked or an attacker origin
-    trusted (--scan), 2 bad input or no answer.
+    Sends what a browser sends (a preflight when the request is not simple, then the request itself, for real,
+    following redirects; no cookies even with --credentials) and judges each answer by the Fetch standard.
+    Exit 0 allowed, 1 blocked or an attacker origin trusted (--scan), 2 bad input or no answer.
     """
     from fastapi_cors_scaffold.browser import Request, is_token
     from fastapi_cors_scaffold.origins import explain_origin
