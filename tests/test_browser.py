@@ -13,7 +13,6 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import socket
 import subprocess
 import tempfile
 import textwrap
@@ -30,6 +29,7 @@ from typing import Any
 import pytest
 
 from tests.rendering import BIN, render
+from tests.servers import free_port
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMEDRIVER = Path("/usr/bin/chromedriver")
@@ -48,12 +48,6 @@ PREFLIGHT_REFUSED = "Response to preflight request doesn't pass access control c
 pytestmark = pytest.mark.skipif(
     not CHROMIUM.exists(), reason="needs Debian's chromium (apt-get install chromium chromium-driver; .ci/run does)"
 )
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def wait_until(ready: Callable[[], bool], what: str, timeout: float = 20) -> None:

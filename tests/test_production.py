@@ -11,9 +11,7 @@ import json
 import os
 import re
 import shlex
-import socket
 import subprocess
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,6 +20,7 @@ import httpx2
 import pytest
 
 from tests.rendering import BIN, render, run
+from tests.servers import free_port, wait_until_answering
 
 PACKAGE = "prod_check"
 PREFIX = "PROD_CHECK_"
@@ -62,12 +61,6 @@ def parse_dockerfile(text: str) -> list[Stage]:
         elif keyword == "HEALTHCHECK":
             stages[-1].healthcheck = json.loads(rest.split(" CMD ", 1)[1])
     return stages
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 @pytest.fixture(scope="module")
@@ -125,23 +118,12 @@ def image(project: Path, stages: list[Stage], tmp_path_factory: pytest.TempPathF
     return Image(venv, workdir, env, runtime.cmd, runtime.healthcheck)
 
 
-def wait_for_health(process: subprocess.Popen[str], url: str) -> httpx2.Response:
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        assert process.poll() is None, process.communicate()[0]
-        try:
-            return httpx2.get(url + "/health", timeout=2)
-        except httpx2.TransportError:
-            time.sleep(0.1)
-    raise AssertionError("the service did not answer /health within 30 s")
-
-
 @pytest.fixture(scope="module")
 def production(image: Image) -> Iterator[str]:
     """The image's CMD with its production environment and a valid allowlist, on a loopback port."""
     process, url = image.start(**{f"{PREFIX}CORS_ALLOW_ORIGINS": SITE})
     try:
-        wait_for_health(process, url)
+        wait_until_answering(process, url + "/health")
         yield url
     finally:
         process.terminate()
@@ -273,7 +255,7 @@ def test_development_starts_on_a_local_origin_and_warns(image: Image) -> None:
     origins = {f"{PREFIX}ENVIRONMENT": "development", f"{PREFIX}CORS_ALLOW_ORIGINS": "http://localhost:5173"}
     process, url = image.start(**origins)
     try:
-        health = wait_for_health(process, url)
+        health = wait_until_answering(process, url + "/health")
         granted = httpx2.get(url + "/home", headers={"Origin": "http://localhost:5173"})
     finally:
         process.terminate()

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import socket
 import subprocess
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -12,14 +10,9 @@ import httpx2
 import pytest
 
 from tests.rendering import BIN, project_env, render
+from tests.servers import free_port, wait_until_answering
 
 ALLOWED = "https://app.example.com"
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def serve(project: Path, package: str, extra_env: dict[str, str] | None = None) -> tuple[subprocess.Popen[str], str]:
@@ -35,18 +28,6 @@ def serve(project: Path, package: str, extra_env: dict[str, str] | None = None) 
     return process, f"http://127.0.0.1:{port}"
 
 
-def wait_until_up(process: subprocess.Popen[str], url: str) -> None:
-    deadline = time.monotonic() + 20
-    while time.monotonic() < deadline:
-        assert process.poll() is None, process.communicate()[0]
-        try:
-            httpx2.get(url + "/home", timeout=1)
-            return
-        except httpx2.TransportError:
-            time.sleep(0.1)
-    raise AssertionError("the service did not start within 20 s")
-
-
 @pytest.fixture(scope="module")
 def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
     data = {"project_name": "Served", "allowed_origins": [ALLOWED], "expose_headers": ["X-Request-Id"]}
@@ -57,7 +38,7 @@ def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def service(project: Path) -> Iterator[str]:
     process, url = serve(project, "served")
     try:
-        wait_until_up(process, url)
+        wait_until_answering(process, url + "/home")
         yield url
     finally:
         process.terminate()
@@ -99,7 +80,7 @@ def test_preflight_over_http(service: str) -> None:
 def test_environment_overrides_the_answers(project: Path) -> None:
     process, url = serve(project, "served", {"SERVED_CORS_ALLOW_ORIGINS": "http://localhost:5173"})
     try:
-        wait_until_up(process, url)
+        wait_until_answering(process, url + "/home")
         moved = httpx2.get(url + "/home", headers={"Origin": "http://localhost:5173"})
         old = httpx2.get(url + "/home", headers={"Origin": ALLOWED})
     finally:
