@@ -27,4 +27,5 @@ def test_generated_project_installs_and_passes_with_uv(tmp_path: Path) -> None:
     assert tested.returncode == 0, tested.stdout + tested.stderr
     assert re.search(r"\d+ passed", tested.stdout)
     assert (project / ".venv" / "bin" / "uvicorn").exists()
+    assert (project / ".venv" / "bin" / "fastapi").exists(), "the README's `fastapi dev` needs fastapi-cli"
     assert (project / "uv.lock").exists()

@@ -99,3 +99,24 @@ def test_bad_environment_stops_the_service_before_it_serves(project: Path) -> No
     assert "SERVED_CORS_ALLOW_ORIGINS" in output
     assert "drop the trailing slash" in output
     assert "Traceback" not in output
+
+
+def test_fastapi_cli_finds_and_serves_the_app(project: Path) -> None:
+    port = free_port()
+    process = subprocess.Popen(
+        [str(BIN / "fastapi"), "run", "src/served/main.py", "--host", "127.0.0.1", "--port", str(port)],
+        cwd=project,
+        env={**project_env(project), "PATH": str(BIN)},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        response = wait_until_answering(process, f"http://127.0.0.1:{port}/home")
+        granted = httpx2.get(f"http://127.0.0.1:{port}/home", headers={"Origin": ALLOWED})
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+    assert response.json() == "Hello World!"
+    assert granted.headers["access-control-allow-origin"] == ALLOWED
