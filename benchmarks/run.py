@@ -430,28 +430,59 @@ def extra_imports(ours: Sequence[str], baseline: Sequence[str], top: int = 6) ->
     return [f"{name} {micros / 1000:.1f} ms" for name, micros in sorted(costs.items(), key=lambda item: -item[1])[:top]]
 
 
-def install(project: Path, venv: Path) -> tuple[Path, dict[str, str], str]:
-    """Install the generated project (editable, as its README says) into a venv that sees this environment's packages.
+ENVIRONMENTS: dict[str, dict[str, str]] = {}
+"""Versions of the main packages in each venv the benchmarks create, for the JSON."""
 
+VERSIONS = """\
+import importlib.metadata, json
+names = ["fastapi", "starlette", "uvicorn", "httptools", "uvloop", "pydantic", "pytest", "hypothesis"]
+found = {}
+for name in names:
+    try:
+        found[name] = importlib.metadata.version(name)
+    except importlib.metadata.PackageNotFoundError:
+        pass
+print(json.dumps(found))
+"""
+
+
+def fresh_venv(venv: Path, requirements: Sequence[str], name: str) -> Path:
+    """A venv holding only `requirements` (uv, from the package index or uv's cache), compiled like pip does."""
+    run([tool("uv"), "venv", "-q", "--python", sys.executable, str(venv)])
+    python = venv / "bin" / "python"
+    run([tool("uv"), "pip", "install", "-q", "--compile-bytecode", "--python", str(python), *requirements])
+    ENVIRONMENTS[name] = json.loads(run([str(python), "-c", VERSIONS]))
+    return python
+
+
+def install(project: Path, venv: Path) -> tuple[Path, dict[str, str], str]:
+    """Install the generated project as its README says (`pip install -e ".[dev]"`) into a venv of its own.
+
+    Without a package index, fall back to a venv that sees this environment's packages, with the project added.
     Returns the venv's python, the environment to run it with, and how the project was installed.
     """
+    with contextlib.suppress(RuntimeError, Unavailable):
+        return fresh_venv(venv, ["-e", f"{project}[dev]"], "generated"), {}, "its own venv (uv pip install -e .[dev])"
+    shutil.rmtree(venv, ignore_errors=True)
     run([sys.executable, "-m", "venv", "--without-pip", str(venv)])
     python = venv / "bin" / "python"
     site = Path(run([str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"]).strip())
     parent = {sysconfig.get_paths()["purelib"], sysconfig.get_paths()["platlib"]}
     (site / "_benchmark_parent.pth").write_text("\n".join(sorted(parent)) + "\n")
-    attempts = [
-        ("uv pip install -e", [tool("uv"), "pip", "install", "--python", str(python), "--no-deps", "-e", str(project)]),
-        (
-            "pip install -e",
-            [sys.executable, "-m", "pip", "--python", str(python), "install", "-q", "--no-deps", "-e", str(project)],
-        ),
-    ]
-    for how, command in attempts:
-        with contextlib.suppress(RuntimeError, Unavailable):
-            run(command)
-            return python, {}, how
-    return python, {"PYTHONPATH": str(project / "src")}, "PYTHONPATH=src (install failed)"
+    with contextlib.suppress(RuntimeError, Unavailable):
+        run([tool("uv"), "pip", "install", "--python", str(python), "--no-deps", "-e", str(project)])
+        return python, {}, "this environment's packages + uv pip install --no-deps -e (no package index)"
+    return python, {"PYTHONPATH": str(project / "src")}, "this environment's packages + PYTHONPATH=src"
+
+
+def recipe_server(work: Path, seed: Path, cpu: set[int]) -> Server:
+    """The recipe installed as it says, `pip install fastapi uvicorn` (no extras: h11 and asyncio), in a venv."""
+    with contextlib.suppress(RuntimeError, Unavailable):
+        python = fresh_venv(work / "recipe-venv", ["fastapi", "uvicorn"], "recipe")
+        return Server("recipe", [str(python), "-m", "uvicorn", "main:app"], seed, {}, cpu)
+    return Server(
+        "recipe", [sys.executable, "-m", "uvicorn", "main:app", "--loop", "asyncio", "--http", "h11"], seed, {}, cpu
+    )
 
 
 def generated_tests(project: Path, python: Path, env: dict[str, str], how: str, options: Options) -> list[Row]:
@@ -640,7 +671,7 @@ def service(work: Path, project: Path, python: Path, env: dict[str, str], option
     uvicorn = [sys.executable, "-m", "uvicorn", "main:app"]
     servers = [
         Server("generated", [str(python), "-m", "uvicorn", f"{package}.main:app"], project, env, server_cpu),
-        Server("recipe", [*uvicorn, "--loop", "asyncio", "--http", "h11"], seed, {}, server_cpu),
+        recipe_server(work, seed, server_cpu),
         Server("recipe-same-server", uvicorn, seed, {}, server_cpu),
         Server("starlette", uvicorn, bare, {}, server_cpu),
     ]
@@ -914,6 +945,11 @@ def table(rows: Sequence[Row], meta: Mapping[str, Any]) -> str:
     header = [
         f"{meta['cores']} cores (load {meta['load_average'][0]}), Python {meta['python']}, {versions}",
         f"wrk {meta['wrk']}; commit {meta['commit']}",
+        *(
+            f"{name} venv: " + ", ".join(f"{package} {value}" for package, value in versions.items())
+            for name, versions in meta.get("environments", {}).items()
+            if name != "benchmark"
+        ),
         f"medians of {meta['options']['runs']} runs; wrk -t1 -c{meta['options']['connections']} "
         f"-d{meta['options']['duration']}s, server and wrk pinned to one core each; wrk's req/s move with whatever"
         " else runs on the machine, the server's CPU time per request (lower is better) much less",
@@ -1019,6 +1055,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     started = time.perf_counter()
     rows = measure(options)
     meta["seconds"] = round(time.perf_counter() - started, 1)
+    meta["environments"] = {"benchmark": meta["versions"], **ENVIRONMENTS}
     print(table(rows, meta))
     arguments.json.parent.mkdir(parents=True, exist_ok=True)
     arguments.json.write_text(
