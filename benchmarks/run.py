@@ -747,7 +747,7 @@ def origins(project: Path, python: Path, env: dict[str, str], options: Options) 
             round(median(measured.rates[key])),
             "req/s",
             note=(
-                f"{count} origins: server CPU {micros[count]:.1f} µs per preflight;"
+                f"{count} allowed: server CPU {micros[count]:.1f} µs per preflight;"
                 f" in-process {direct[count]:.2f} µs per preflight"
             ),
             runs=measured.rates[key],
