@@ -5,6 +5,8 @@ from __future__ import annotations
 import socket
 import subprocess
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import httpx2
 
@@ -25,3 +27,13 @@ def wait_until_answering(process: subprocess.Popen[str], url: str, timeout: floa
         except httpx2.TransportError:
             time.sleep(0.1)
     raise AssertionError(f"{url} did not answer within {timeout} s")
+
+
+@contextmanager
+def answering(process: subprocess.Popen[str], url: str) -> Iterator[httpx2.Response]:
+    """Wait until the started `process` answers `url`, yield that first answer, and stop the process afterwards."""
+    try:
+        yield wait_until_answering(process, url)
+    finally:
+        process.terminate()
+        process.wait(timeout=10)

@@ -20,7 +20,7 @@ import httpx2
 import pytest
 
 from tests.rendering import BIN, render, run
-from tests.servers import free_port, wait_until_answering
+from tests.servers import answering, free_port
 
 PACKAGE = "prod_check"
 PREFIX = "PROD_CHECK_"
@@ -122,12 +122,8 @@ def image(project: Path, stages: list[Stage], tmp_path_factory: pytest.TempPathF
 def production(image: Image) -> Iterator[str]:
     """The image's CMD with its production environment and a valid allowlist, on a loopback port."""
     process, url = image.start(**{f"{PREFIX}CORS_ALLOW_ORIGINS": SITE})
-    try:
-        wait_until_answering(process, url + "/health")
+    with answering(process, url + "/health"):
         yield url
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
 
 
 def test_every_optional_file_is_generated_by_default(project: Path) -> None:
@@ -254,12 +250,9 @@ def test_production_refuses_a_local_origin_with_one_line(image: Image, workers: 
 def test_development_starts_on_a_local_origin_and_warns(image: Image) -> None:
     origins = {f"{PREFIX}ENVIRONMENT": "development", f"{PREFIX}CORS_ALLOW_ORIGINS": "http://localhost:5173"}
     process, url = image.start(**origins)
-    try:
-        health = wait_until_answering(process, url + "/health")
+    with answering(process, url + "/health") as health:
         granted = httpx2.get(url + "/home", headers={"Origin": "http://localhost:5173"})
-    finally:
-        process.terminate()
-        output, _ = process.communicate(timeout=10)
+    output, _ = process.communicate(timeout=10)
 
     assert health.status_code == 200
     assert granted.headers["access-control-allow-origin"] == "http://localhost:5173"

@@ -10,7 +10,7 @@ import httpx2
 import pytest
 
 from tests.rendering import BIN, project_env, render
-from tests.servers import free_port, wait_until_answering
+from tests.servers import answering, free_port
 
 ALLOWED = "https://app.example.com"
 
@@ -37,12 +37,8 @@ def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="module")
 def service(project: Path) -> Iterator[str]:
     process, url = serve(project, "served")
-    try:
-        wait_until_answering(process, url + "/home")
+    with answering(process, url + "/home"):
         yield url
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
 
 
 def test_allowed_origin_is_granted_over_http(service: str) -> None:
@@ -79,13 +75,9 @@ def test_preflight_over_http(service: str) -> None:
 
 def test_environment_overrides_the_answers(project: Path) -> None:
     process, url = serve(project, "served", {"SERVED_CORS_ALLOW_ORIGINS": "http://localhost:5173"})
-    try:
-        wait_until_answering(process, url + "/home")
+    with answering(process, url + "/home"):
         moved = httpx2.get(url + "/home", headers={"Origin": "http://localhost:5173"})
         old = httpx2.get(url + "/home", headers={"Origin": ALLOWED})
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
 
     assert moved.headers["access-control-allow-origin"] == "http://localhost:5173"
     assert "access-control-allow-origin" not in old.headers
@@ -111,12 +103,8 @@ def test_fastapi_cli_finds_and_serves_the_app(project: Path) -> None:
         stderr=subprocess.STDOUT,
         text=True,
     )
-    try:
-        response = wait_until_answering(process, f"http://127.0.0.1:{port}/home")
+    with answering(process, f"http://127.0.0.1:{port}/home") as response:
         granted = httpx2.get(f"http://127.0.0.1:{port}/home", headers={"Origin": ALLOWED})
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
 
     assert response.json() == "Hello World!"
     assert granted.headers["access-control-allow-origin"] == ALLOWED
