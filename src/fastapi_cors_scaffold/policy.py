@@ -11,6 +11,7 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from fastapi_cors_scaffold.browser import is_token
 from fastapi_cors_scaffold.origin_regex import unescaped_dot_origin
 from fastapi_cors_scaffold.origins import explain_origin
 
@@ -18,8 +19,6 @@ METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "QUERY")
 MAX_AGE_LIMIT = 86400
 MAX_AGE_CHROMIUM = 7200
 ARBITRARY_ORIGINS = ("https://evil.example", "http://evil.example")
-
-_TOKEN = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")
 
 
 @dataclass(frozen=True)
@@ -150,7 +149,7 @@ def _header_errors(field: str, headers: tuple[str, ...]) -> list[str]:
     errors += [
         f"{field} has {header!r}, which is not a header name: an RFC 9110 token is letters, digits and !#$%&'*+-.^_`|~."
         for header in dict.fromkeys(headers)
-        if not _TOKEN.fullmatch(header)
+        if not is_token(header)
     ]
     return errors
 
