@@ -21,18 +21,13 @@ from typer.testing import CliRunner, Result
 
 from fastapi_cors_scaffold.cli import app
 from tests.rendering import REPOSITORY
+from tests.repositories import commit_all, git
 
 BIN = Path(sys.executable).parent
 TEMPLATE_PATHS = ("copier.yml", "includes", "template")
 COMMAND = str(BIN / "fastapi-cors-scaffold")
 HOME_VARIABLE = "FASTAPI_CORS_SCAFFOLD_HOME"
 CHECKOUT_VARIABLE = "FASTAPI_CORS_SCAFFOLD_CHECKOUT"
-GIT_IDENTITY = {
-    "GIT_AUTHOR_NAME": "CLI tests",
-    "GIT_AUTHOR_EMAIL": "cli-tests@example.invalid",
-    "GIT_COMMITTER_NAME": "CLI tests",
-    "GIT_COMMITTER_EMAIL": "cli-tests@example.invalid",
-}
 
 
 def invoke(*args: str, env: Mapping[str, str] | None = None) -> Result:
@@ -54,20 +49,6 @@ def run_cli(
         check=False,
         stdin=subprocess.DEVNULL,
     )
-
-
-def git(cwd: Path, *args: str) -> str:
-    """Git with a fixed identity: CI machines have none."""
-    result = subprocess.run(
-        ["git", *args], cwd=cwd, env={**os.environ, **GIT_IDENTITY}, capture_output=True, text=True, check=False
-    )
-    assert result.returncode == 0, f"git {' '.join(args)}: {result.stderr}"
-    return result.stdout.strip()
-
-
-def commit_all(repository: Path, message: str) -> None:
-    git(repository, "add", "-A")
-    git(repository, "commit", "-q", "--no-verify", "--no-gpg-sign", "-m", message)
 
 
 def committed_copy(destination: Path, *paths: str) -> Path:

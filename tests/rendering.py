@@ -16,12 +16,14 @@ REPOSITORY = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
 
 
-def render(destination: Path, data: Mapping[str, Any] | None = None, source: Path = REPOSITORY) -> Path:
-    """`copier copy --defaults` with `data`, from the working tree including uncommitted edits (vcs_ref HEAD)."""
+def render(
+    destination: Path, data: Mapping[str, Any] | None = None, source: Path = REPOSITORY, vcs_ref: str = "HEAD"
+) -> Path:
+    """`copier copy --defaults` with `data`; at HEAD, from the working tree including uncommitted edits."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         copier.run_copy(
-            str(source), destination, data=dict(data or {}), defaults=True, vcs_ref="HEAD", unsafe=False, quiet=True
+            str(source), destination, data=dict(data or {}), defaults=True, vcs_ref=vcs_ref, unsafe=False, quiet=True
         )
     return destination
 

@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 
 from fastapi_cors_scaffold.history import HistoryError, build_bundle, bundle_heads, install_bundle
-from tests.cli_support import CHECKOUT_VARIABLE, TEMPLATE_PATHS, commit_all, committed_copy, git, invoke
+from tests.cli_support import CHECKOUT_VARIABLE, TEMPLATE_PATHS, committed_copy, invoke
+from tests.repositories import commit_all, git
 
 
 @pytest.fixture

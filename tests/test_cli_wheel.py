@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tests.cli_support import BIN, CHECKOUT_VARIABLE, HOME_VARIABLE, commit_all, committed_copy, git, run_cli
+from tests.cli_support import BIN, CHECKOUT_VARIABLE, HOME_VARIABLE, committed_copy, run_cli
+from tests.repositories import commit_all, git
 
 UV = BIN / "uv"
 

@@ -7,7 +7,6 @@ working tree with older recommendations and without a file that NEWEST (the work
 from __future__ import annotations
 
 import shutil
-import subprocess
 import warnings
 from collections.abc import Callable
 from pathlib import Path
@@ -18,29 +17,12 @@ import pytest
 import yaml
 from copier._types import VcsRef
 
-from tests.rendering import REPOSITORY, check_project
+from tests.rendering import REPOSITORY, check_project, render
+from tests.repositories import commit_all, git
 
-GIT_IDENTITY = {
-    "GIT_AUTHOR_NAME": "Template Tests",
-    "GIT_AUTHOR_EMAIL": "tests@example.invalid",
-    "GIT_COMMITTER_NAME": "Template Tests",
-    "GIT_COMMITTER_EMAIL": "tests@example.invalid",
-}
 NEW_FILE = "tests/test_home.py"
 OLDER = "0.0.1"
 NEWEST = "1000.0.0"  # the working tree: newer than every real release
-
-
-def git(cwd: Path, *args: str) -> str:
-    result = subprocess.run(
-        ["git", *args],
-        cwd=cwd,
-        env={"PATH": "/usr/bin:/bin", "HOME": str(cwd), **GIT_IDENTITY},
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    return result.stdout
 
 
 def replace_once(path: Path, old: str, new: str) -> None:
@@ -97,17 +79,10 @@ def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def generate(template: Path, destination: Path, tag: str, data: dict[str, Any] | None = None) -> Path:
     """`copier copy` at `tag`, then the first commit of the user's own repository."""
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        copier.run_copy(str(template), destination, data=data or {}, defaults=True, vcs_ref=tag, quiet=True)
+    render(destination, data, source=template, vcs_ref=tag)
     git(destination, "init", "--quiet", "--initial-branch=main")
-    commit(destination, "generated")
+    commit_all(destination, "generated")
     return destination
-
-
-def commit(project: Path, message: str) -> None:
-    git(project, "add", "--all")
-    git(project, "commit", "--quiet", f"--message={message}")
 
 
 def update(project: Path, **options: Any) -> None:
@@ -154,7 +129,7 @@ def make_user_edits(project: Path) -> None:
         lambda text: text.replace("\n]\n", '\n    "orjson>=3",\n]\n', 1),
     )
     edit(project / "README.md", lambda text: text + USER_README)
-    commit(project, "user work")
+    commit_all(project, "user work")
 
 
 def test_user_code_survives_and_new_recommendations_arrive(template: Path, tmp_path: Path, mypy_cache: Path) -> None:
@@ -201,7 +176,7 @@ def test_pinned_value_can_follow_the_template_again(template: Path, tmp_path: Pa
 
     update(project, vcs_ref=VcsRef.CURRENT, data={"max_age": 300})
     edit(project / ".copier-answers.yml", lambda text: text.replace("max_age: 300\n", ""))
-    commit(project, "follow the recommended max_age again")
+    commit_all(project, "follow the recommended max_age again")
     update(project)
 
     assert "cors_max_age: int = 600" in settings_of(project)
@@ -213,7 +188,7 @@ def test_conflicting_edit_shows_both_sides(template: Path, tmp_path: Path, confl
     project = generate(template, tmp_path / "service", OLDER)
     settings_path = project / "src" / "my_service" / "settings.py"
     edit(settings_path, lambda text: text.replace("cors_max_age: int = 300", "cors_max_age: int = 450  # measured"))
-    commit(project, "tune max_age by hand")
+    commit_all(project, "tune max_age by hand")
 
     update(project, conflict=conflict)
 
@@ -275,7 +250,7 @@ def test_invalid_hand_edited_answer_stops_the_update_and_changes_nothing(templat
         project / ".copier-answers.yml",
         lambda text: text.replace("https://app.example.com", "https://app.example.com/"),
     )
-    commit(project, "hand edit")
+    commit_all(project, "hand edit")
 
     with pytest.raises(ValueError, match="drop the trailing slash"):
         update(project)
