@@ -29,9 +29,12 @@ def only(found: list[Finding], severity: Severity) -> Finding:
 
 
 def lint_json(*args: str) -> tuple[int, dict[str, Any]]:
+    """Exit status and the one configuration `lint --json` reports."""
     result = invoke("lint", *args, "--json")
     assert result.exit_code in (0, 1), result.output
-    return result.exit_code, json.loads(result.stdout)
+    configurations = json.loads(result.stdout)["configurations"]
+    assert len(configurations) == 1, configurations
+    return result.exit_code, configurations[0]
 
 
 def test_the_recommendation_has_no_error() -> None:
@@ -137,7 +140,7 @@ def test_a_generated_project_is_read_from_its_settings(tmp_path: Path) -> None:
 
     code, report = lint_json(str(project), "--service-url", "https://api.example.com")
     assert code == 0, report
-    assert report["source"].endswith("settings.py (class Settings)")
+    assert report["file"].endswith("settings.py") and report["kind"] == "class Settings"
 
     settings = project / "src" / "my_service" / "settings.py"
     settings.write_text(settings.read_text().replace('["https://app.example.com"]', '["*"]', 1))
@@ -169,8 +172,9 @@ def test_an_app_module_is_read_without_running_it(tmp_path: Path) -> None:
     code, report = lint_json(str(module))
 
     assert code == 1
-    assert report["unread"] == ["expose_headers"]
-    assert report["source"] == f"{module} (line 5)"
+    assert [(unread["setting"], unread["line"]) for unread in report["unread"]] == [("expose_headers", 6)]
+    assert "the environment variable 'EXPOSE'" in report["unread"][0]["comes_from"]
+    assert (report["file"], report["line"]) == (str(module), 5)
 
 
 @pytest.mark.parametrize(

@@ -255,12 +255,19 @@ def check(
         raise typer.Exit(1)
 
 
+class LintFormat(StrEnum):
+    text = "text"
+    json = "json"
+    sarif = "sarif"
+
+
 @app.command()
 def lint(
-    path: Annotated[
-        Path | None,
+    paths: Annotated[
+        list[Path] | None,
         typer.Argument(
-            metavar="PATH", help="A project directory, settings/app module, answers file, or YAML/JSON/TOML settings."
+            metavar="PATH...",
+            help="Project directories (searched in any layout) and Python, YAML, JSON or TOML files.",
         ),
     ] = None,
     origin: Origins = None,
@@ -279,21 +286,23 @@ def lint(
     production: Annotated[
         bool, typer.Option("--production", help="These are production settings: flag localhost origins.")
     ] = False,
-    strict: Annotated[bool, typer.Option("--strict", help="Fail on warnings too.")] = False,
-    as_json: Json = False,
+    strict: Annotated[bool, typer.Option("--strict", help="Fail on warnings and on values not read too.")] = False,
+    output: Annotated[
+        LintFormat, typer.Option("--format", help="text for people, json for programs, sarif for code scanning.")
+    ] = LintFormat.text,
+    as_json: Annotated[bool, typer.Option("--json", help="Shorthand for --format json.")] = False,
 ) -> None:
-    """Audit a CORS configuration for the misconfigurations attackers look for, as Starlette applies it.
+    """Audit every CORS configuration in PATHs for the misconfigurations attackers look for, as Starlette applies it.
 
-    Reads PATH (default: the current directory) and applies the values given as options on top; with options and
-    no PATH, the options on top of the template's recommendation. Exit 1 when there is an error (or a warning
-    with --strict), 2 when there is nothing to read.
+    Code is read, never run: a value that cannot be worked out statically (settings, environment, imports) is listed
+    as not read; the value options fill it in. With options and no PATH, the options on top of the template's
+    recommendation. Exit 1 when there is an error (with --strict: or a warning or a value not read), 2 when there is
+    nothing to read or the input is bad.
     """
-    import dataclasses
-
     from fastapi_cors_scaffold.answers import split_items
-    from fastapi_cors_scaffold.configuration import Configuration, ConfigurationError, read_configuration
-    from fastapi_cors_scaffold.lint import Severity, lint_policy
-    from fastapi_cors_scaffold.report import findings_json, print_findings
+    from fastapi_cors_scaffold.configuration import Configuration, ConfigurationError, Reading, read_configurations
+    from fastapi_cors_scaffold.lint import Severity, audit
+    from fastapi_cors_scaffold.lint_report import audits_json, audits_sarif, print_audits
 
     overrides: dict[str, Any] = {
         "allow_origins": tuple(split_items(origin)) if origin is not None else None,
@@ -304,26 +313,33 @@ def lint(
         "expose_headers": tuple(split_items(expose_header)) if expose_header is not None else None,
         "max_age": max_age,
     }
-    changes = {name: value for name, value in overrides.items() if value is not None}
+    given = {name: value for name, value in overrides.items() if value is not None}
     if regex == "":
-        changes["allow_origin_regex"] = None
-    recommended = _recommendation()
-    if path is None and changes:
-        configuration = Configuration(recommended, "the command line (on the template's recommendation)")
+        given["allow_origin_regex"] = None
+    if not paths and given:
+        on_top = Configuration(
+            Path("."), None, "the command line, on the template's recommendation", (), _recommendation()
+        )
+        reading = Reading([on_top], [])
     else:
         try:
-            configuration = read_configuration(path or Path("."), recommended)
+            reading = read_configurations(paths or [Path(".")], _recommendation)
         except ConfigurationError as error:
             _fail(str(error))
-    policy = dataclasses.replace(configuration.policy, **changes)
-    origins_text = None if "allow_origins" in changes else configuration.origins_text
-    findings = lint_policy(policy, service_url=service_url, production=production, origins_text=origins_text)
-    if as_json:
-        typer.echo(json.dumps(findings_json(findings, configuration.source, configuration.unread), indent=2))
+    audits = [
+        audit(configuration, given, service_url=service_url, production=production)
+        for configuration in reading.configurations
+    ]
+    chosen = LintFormat.json if as_json else output
+    if chosen is LintFormat.json:
+        typer.echo(json.dumps(audits_json(audits, reading.notes), indent=2))
+    elif chosen is LintFormat.sarif:
+        typer.echo(json.dumps(audits_sarif(audits), indent=2))
     else:
-        print_findings(_console(), findings, configuration.source, configuration.unread)
+        print_audits(_console(), audits, reading.notes)
     failing = {Severity.ERROR, Severity.WARNING} if strict else {Severity.ERROR}
-    if any(finding.severity in failing for finding in findings):
+    found = [finding for result in audits for finding in result.findings]
+    if any(finding.severity in failing for finding in found) or (strict and any(result.unread for result in audits)):
         raise typer.Exit(1)
 
 

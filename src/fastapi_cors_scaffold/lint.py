@@ -1,19 +1,25 @@
-"""Auditing a CORS policy for the misconfigurations attackers look for, judged the way Starlette applies it.
+"""Auditing CORS configurations for the misconfigurations attackers look for, judged the way Starlette applies them.
 
 Starlette fullmatches `allow_origin_regex` case-sensitively and tests `origin in allow_origins`, so a string where a
 list belongs is substring matching. A finding names the setting, the offending value, a concrete origin it lets in
 when there is one, and the change that fixes it. Validity comes from `policy.setting_errors`, so `new`, `lint` and
-the template refuse the same things; this module adds the attack classes. Pure: no files, no network.
+the template refuse the same things; this module adds the attack classes. `audit` judges one configuration read
+from a file: values of the wrong type are findings, values not read are listed (and never judged), and each finding
+points at the line its value came from. Pure: no files, no network.
 """
 
 from __future__ import annotations
 
 import ipaddress
 import re
-from dataclasses import dataclass, replace
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
+from typing import Any
 
+from fastapi_cors_scaffold.answers import CORS_QUESTIONS, policy_from_answers
 from fastapi_cors_scaffold.attacks import Attack, attacker_origins, same_site, split_origin
+from fastapi_cors_scaffold.configuration import Configuration, Setting, Unknown
 from fastapi_cors_scaffold.origin_regex import sample_origin, unescaped_dot_origin
 from fastapi_cors_scaffold.origins import explain_origin
 from fastapi_cors_scaffold.policy import ARBITRARY_ORIGINS, Policy, policy_notes, setting_errors
@@ -66,6 +72,164 @@ class Finding:
     value: str
     message: str
     fix: str
+    line: int | None = None
+
+
+@dataclass(frozen=True)
+class Unread:
+    """A value lint could not read statically: never judged, shown with what it depends on."""
+
+    setting: str
+    comes_from: str
+    expression: str | None
+    line: int | None
+
+
+@dataclass(frozen=True)
+class Audit:
+    """The findings and unread values of one configuration."""
+
+    configuration: Configuration
+    findings: list[Finding]
+    unread: list[Unread] = field(default_factory=list)
+
+
+# What an unread (or unusable) setting is taken to be while judging the others: values no rule objects to alone,
+# so nothing is concluded from them (findings about that setting are dropped).
+_BLIND: dict[str, Any] = {
+    "allow_origins": (_PLACEHOLDER_ORIGIN,),
+    "allow_origin_regex": _PLACEHOLDER_REGEX,
+    "allow_credentials": False,
+    "allow_methods": ("GET",),
+    "allow_headers": (),
+    "expose_headers": (),
+    "max_age": 600,
+}
+_LIST_SETTINGS = ("allow_origins", "allow_methods", "allow_headers", "expose_headers")
+_QUESTIONS = {setting: question for question, setting in CORS_QUESTIONS.items()}
+
+
+def audit(
+    configuration: Configuration,
+    given: Mapping[str, Any] | None = None,
+    *,
+    service_url: str | None = None,
+    production: bool = False,
+) -> Audit:
+    """Judge one configuration. `given` (from the command line) fills in values that were not read, and replaces
+    defaults the environment would replace; a literal written in the code is judged as written."""
+    if configuration.informational:
+        return Audit(configuration, [_shown_default(setting) for setting in configuration.settings])
+    given = given or {}
+    values: dict[str, Any] = {name: getattr(configuration.defaults, name) for name in _BLIND}
+    lines = {name: configuration.line for name in _BLIND}
+    blind: set[str] = set()
+    findings: list[Finding] = []
+    unread: list[Unread] = []
+    origins_text = None
+    written = {setting.name: setting for setting in configuration.settings}
+    for name, setting in written.items():
+        lines[name] = setting.line or configuration.line
+        if name in given and (configuration.environment_overrides or isinstance(setting.value, Unknown)):
+            continue
+        if isinstance(setting.value, Unknown):
+            unread.append(Unread(name, setting.value.comes_from, setting.expression, lines[name]))
+            blind.add(name)
+            continue
+        value, problem = _typed(configuration, setting)
+        if problem is not None:
+            findings.append(replace(problem, line=lines[name]))
+        if value is _UNUSABLE:
+            blind.add(name)
+        else:
+            values[name] = value
+            if name == "allow_origins" and isinstance(setting.value, str) and not configuration.answers:
+                origins_text = setting.value
+    for name, value in given.items():
+        if name not in written or configuration.environment_overrides or name in {u.setting for u in unread}:
+            values[name] = value
+            blind.discard(name)
+            unread = [u for u in unread if u.setting != name]
+    policy = Policy(**{name: _BLIND[name] if name in blind else value for name, value in values.items()})
+    judged = lint_policy(policy, service_url=service_url, production=production, origins_text=origins_text)
+    findings += [replace(finding, line=lines[finding.setting]) for finding in judged if finding.setting not in blind]
+    order = list(Severity)
+    return Audit(configuration, sorted(findings, key=lambda finding: order.index(finding.severity)), unread)
+
+
+class _Unusable:
+    """A value of a type Starlette cannot use: reported, and then judged as if unread."""
+
+
+_UNUSABLE = _Unusable()
+
+
+def _typed(configuration: Configuration, setting: Setting) -> tuple[Any, Finding | None]:
+    """The value as Starlette (or, for answers, the template) takes it, and a finding if its type is wrong."""
+    name, value = setting.name, setting.value
+    if configuration.answers:
+        try:
+            return getattr(policy_from_answers({_QUESTIONS[name]: value}, configuration.defaults), name), None
+        except (TypeError, ValueError):
+            return _UNUSABLE, _wrong_type(name, value, _EXPECTED[name])
+    if name in _LIST_SETTINGS:
+        if isinstance(value, str) and name == "allow_origins":
+            return (value,), None  # substring matching: lint_policy reports it with an example
+        if isinstance(value, list | tuple | set | frozenset) and all(isinstance(item, str) for item in value):
+            items = tuple(value) if isinstance(value, list | tuple) else tuple(sorted(value))
+            return items, None
+        return _UNUSABLE, _wrong_type(name, value, _EXPECTED[name])
+    if name == "allow_origin_regex":
+        if value is None or isinstance(value, str):
+            return value or None, None
+        return _UNUSABLE, _wrong_type(name, value, _EXPECTED[name])
+    if name == "allow_credentials":
+        if isinstance(value, bool):
+            return value, None
+        return bool(value), _wrong_type(name, value, _EXPECTED[name], f" Starlette takes it as {bool(value)}.")
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value, None
+    return _UNUSABLE, _wrong_type(name, value, _EXPECTED[name])
+
+
+_EXPECTED = {
+    "allow_origins": "a list of origin strings",
+    "allow_methods": "a list of method names",
+    "allow_headers": "a list of header names",
+    "expose_headers": "a list of header names",
+    "allow_origin_regex": "one string (or None)",
+    "allow_credentials": "True or False",
+    "max_age": "a whole number of seconds",
+}
+_TYPE_NAMES = {str: "a string", list: "a list", tuple: "a tuple", dict: "a mapping", bool: "a boolean", int: "a number"}
+
+
+def _wrong_type(name: str, value: Any, expected: str, consequence: str = "") -> Finding:
+    kind = _TYPE_NAMES.get(type(value), "None" if value is None else f"a {type(value).__name__}")
+    if isinstance(value, list | tuple | set | frozenset) and name in _LIST_SETTINGS:
+        kind = f"{kind} with a value that is not a string"
+    return Finding(
+        Severity.ERROR,
+        name,
+        repr(value),
+        f"{name} is {kind}; Starlette expects {expected}.{consequence}",
+        f"Give {name} as {expected}.",
+    )
+
+
+def _shown_default(setting: Setting) -> Finding:
+    if isinstance(setting.value, Unknown):
+        shown, how = setting.expression or "(no default)", f"comes from {setting.value.comes_from}"
+    else:
+        shown, how = repr(setting.value), "is a default"
+    return Finding(
+        Severity.INFO,
+        setting.name,
+        shown,
+        f"{setting.name} {how}; the environment can replace it, so it says nothing about what runs and is not judged.",
+        "Lint the values the service runs with: give them with --origin, --credentials and the other options.",
+        setting.line,
+    )
 
 
 def lint_policy(

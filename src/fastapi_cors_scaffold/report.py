@@ -1,4 +1,4 @@
-"""Verdicts, scans and lint findings as Rich tables for people and as JSON-ready dicts for programs.
+"""Verdicts and scans as Rich tables for people and as JSON-ready dicts for programs.
 
 Every dynamic string goes into a `Text`, never into markup: regexes and header lists are full of square brackets.
 """
@@ -13,7 +13,6 @@ from rich.table import Table
 from rich.text import Text
 
 from fastapi_cors_scaffold.browser import Step, Verdict
-from fastapi_cors_scaffold.lint import Finding, Severity
 
 if TYPE_CHECKING:  # probe imports the HTTP client, which lint does not need
     from fastapi_cors_scaffold.probe import Grant
@@ -28,7 +27,6 @@ SHOWN_HEADERS = (
     "vary",
     "location",
 )
-_SEVERITY_STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
 
 
 def specific_grants(grants: list[Grant]) -> list[Grant]:
@@ -128,47 +126,6 @@ def verdict_json(verdict: Verdict, grants: list[Grant] | None) -> dict[str, Any]
             for grant in grants
         ]
     return result
-
-
-def print_findings(console: Console, findings: list[Finding], source: str, unread: tuple[str, ...]) -> None:
-    """One block per finding (severity, setting and value; the problem; the fix): readable at any width."""
-    console.print(Text(f"CORS configuration from {source}"))
-    for name in unread:
-        console.print(Text(f"Note: {name} is not a literal there, so it was not checked.", style="cyan"))
-    for finding in findings:
-        console.print()
-        console.print(
-            Text.assemble(
-                (finding.severity.value, _SEVERITY_STYLE[finding.severity]),
-                f"  {finding.setting}  ",
-                (finding.value, "bold"),
-            )
-        )
-        console.print(Text(f"  {finding.message}"))
-        console.print(Text.assemble("  ", ("Fix", "bold"), f": {finding.fix}"))
-    if findings:
-        console.print()
-    counts = {severity: sum(f.severity is severity for f in findings) for severity in Severity}
-    summary = ", ".join(f"{count} {severity.value}{'s' * (count != 1)}" for severity, count in counts.items())
-    console.print(Text(summary if findings else "No findings: nothing known to be unsafe or broken."))
-
-
-def findings_json(findings: list[Finding], source: str, unread: tuple[str, ...]) -> dict[str, Any]:
-    return {
-        "source": source,
-        "unread": list(unread),
-        "errors": sum(finding.severity is Severity.ERROR for finding in findings),
-        "findings": [
-            {
-                "severity": finding.severity.value,
-                "setting": finding.setting,
-                "value": finding.value,
-                "message": finding.message,
-                "fix": finding.fix,
-            }
-            for finding in findings
-        ],
-    }
 
 
 def _cors_headers(step: Step) -> list[tuple[str, str]]:

@@ -1,0 +1,166 @@
+"""`lint`'s output: blocks for people, JSON for programs, SARIF 2.1.0 for code scanning (findings on their lines).
+
+Every dynamic string goes into a `Text`, never into markup: regexes and header lists are full of square brackets.
+"""
+
+from __future__ import annotations
+
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+from typing import Any
+
+from rich.console import Console
+from rich.text import Text
+
+from fastapi_cors_scaffold.lint import Audit, Finding, Severity, Unread
+
+SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
+SARIF_LEVELS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
+UNREAD_RULE = "cors/unread"
+_SEVERITY_STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
+
+
+def print_audits(console: Console, audits: list[Audit], notes: list[str]) -> None:
+    """One section per configuration, one block per finding (severity, setting and value; the problem; the fix)."""
+    for note in notes:
+        console.print(Text(f"Note: {note}", style="cyan"))
+    for number, audit in enumerate(audits):
+        if number or notes:
+            console.print()
+        console.print(Text(f"CORS configuration at {audit.configuration.source}", style="bold"))
+        for unread in audit.unread:
+            console.print(Text(f"Not read: {_unread_sentence(unread)}", style="cyan"))
+        for finding in audit.findings:
+            console.print()
+            at = f"  (line {finding.line})" if finding.line else ""
+            console.print(
+                Text.assemble(
+                    (finding.severity.value, _SEVERITY_STYLE[finding.severity]),
+                    f"  {finding.setting}  ",
+                    (finding.value, "bold"),
+                    at,
+                )
+            )
+            console.print(Text(f"  {finding.message}"))
+            console.print(Text.assemble("  ", ("Fix", "bold"), f": {finding.fix}"))
+        console.print(Text(_summary([audit])))
+    if len(audits) > 1:
+        console.print()
+        console.print(Text(f"{len(audits)} configurations: {_summary(audits)}", style="bold"))
+
+
+def audits_json(audits: list[Audit], notes: list[str]) -> dict[str, Any]:
+    return {
+        "configurations": [
+            {
+                "file": str(audit.configuration.file),
+                "line": audit.configuration.line,
+                "kind": audit.configuration.kind,
+                "source": audit.configuration.source,
+                "informational": audit.configuration.informational,
+                "unread": [_unread_json(unread) for unread in audit.unread],
+                "errors": _count([audit], Severity.ERROR),
+                "findings": [_finding_json(finding) for finding in audit.findings],
+            }
+            for audit in audits
+        ],
+        "notes": notes,
+        "errors": _count(audits, Severity.ERROR),
+        "warnings": _count(audits, Severity.WARNING),
+        "unread": sum(len(audit.unread) for audit in audits),
+    }
+
+
+def audits_sarif(audits: list[Audit]) -> dict[str, Any]:
+    """A SARIF 2.1.0 log: one result per finding and per unread value, located at its file and line."""
+    results: list[dict[str, Any]] = []
+    rules: dict[str, str] = {}
+    for audit in audits:
+        file = audit.configuration.file
+        for finding in audit.findings:
+            rule = _rule_id(audit, finding)
+            rules.setdefault(rule, f"CORS setting {finding.setting}")
+            text = f"{finding.message} Fix: {finding.fix}"
+            results.append(_result(rule, SARIF_LEVELS[finding.severity], text, file, finding.line))
+        for unread in audit.unread:
+            rules.setdefault(UNREAD_RULE, "A CORS value lint could not read statically")
+            results.append(_result(UNREAD_RULE, "note", f"Not read: {_unread_sentence(unread)}", file, unread.line))
+    ids = list(rules)
+    for result in results:
+        result["ruleIndex"] = ids.index(result["ruleId"])
+    driver = {
+        "name": "fastapi-cors-scaffold lint",
+        "version": _version(),
+        "rules": [{"id": rule, "shortDescription": {"text": text}} for rule, text in rules.items()],
+    }
+    return {"$schema": SARIF_SCHEMA, "version": "2.1.0", "runs": [{"tool": {"driver": driver}, "results": results}]}
+
+
+def _result(rule: str, level: str, text: str, file: Path, line: int | None) -> dict[str, Any]:
+    location: dict[str, Any] = {"artifactLocation": {"uri": _uri(file)}}
+    if line:
+        location["region"] = {"startLine": line}
+    return {"ruleId": rule, "level": level, "message": {"text": text}, "locations": [{"physicalLocation": location}]}
+
+
+def _rule_id(audit: Audit, finding: Finding) -> str:
+    return "cors/settings-default" if audit.configuration.informational else f"cors/{finding.setting}"
+
+
+def _uri(file: Path) -> str:
+    """Relative to the working directory where possible (as code scanning expects), else an absolute file URI."""
+    try:
+        return file.resolve().relative_to(Path.cwd().resolve()).as_posix()
+    except ValueError:
+        return file.resolve().as_uri()
+
+
+def _unread_sentence(unread: Unread) -> str:
+    written = f" = {unread.expression}" if unread.expression and unread.expression not in unread.comes_from else ""
+    at = f" (line {unread.line})" if unread.line else ""
+    return f"{unread.setting}{written}, from {unread.comes_from}{at}; give it with an option to check it."
+
+
+def _unread_json(unread: Unread) -> dict[str, Any]:
+    return {
+        "setting": unread.setting,
+        "expression": unread.expression,
+        "comes_from": unread.comes_from,
+        "line": unread.line,
+    }
+
+
+def _finding_json(finding: Finding) -> dict[str, Any]:
+    return {
+        "severity": finding.severity.value,
+        "setting": finding.setting,
+        "value": finding.value,
+        "message": finding.message,
+        "fix": finding.fix,
+        "line": finding.line,
+    }
+
+
+def _count(audits: list[Audit], severity: Severity) -> int:
+    return sum(finding.severity is severity for audit in audits for finding in audit.findings)
+
+
+def _summary(audits: list[Audit]) -> str:
+    counts = {severity: _count(audits, severity) for severity in Severity}
+    parts = [
+        f"{count} {severity.value}{'s' * (count != 1 and severity is not Severity.INFO)}"
+        for severity, count in counts.items()
+    ]
+    unread = sum(len(audit.unread) for audit in audits)
+    if unread:
+        parts.append(f"{unread} not read")
+    if not any(counts.values()) and not unread:
+        return "No findings: nothing known to be unsafe or broken."
+    return ", ".join(parts)
+
+
+def _version() -> str:
+    try:
+        return version("fastapi-cors-scaffold")
+    except PackageNotFoundError:
+        return "unknown"
