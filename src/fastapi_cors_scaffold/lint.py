@@ -131,6 +131,7 @@ def audit(
     for name, setting in written.items():
         lines[name] = setting.line or configuration.line
         if name in given and (configuration.environment_overrides or isinstance(setting.value, Unknown)):
+            values[name] = given[name]
             continue
         if isinstance(setting.value, Unknown):
             unread.append(Unread(name, setting.value.comes_from, setting.expression, lines[name]))
@@ -145,11 +146,7 @@ def audit(
             values[name] = value
             if name == "allow_origins" and isinstance(setting.value, str) and not configuration.answers:
                 origins_text = setting.value
-    for name, value in given.items():
-        if name not in written or configuration.environment_overrides or name in {u.setting for u in unread}:
-            values[name] = value
-            blind.discard(name)
-            unread = [u for u in unread if u.setting != name]
+    values |= {name: value for name, value in given.items() if name not in written}
     policy = Policy(**{name: _BLIND[name] if name in blind else value for name, value in values.items()})
     judged = lint_policy(policy, service_url=service_url, production=production, origins_text=origins_text)
     findings += [replace(finding, line=lines[finding.setting]) for finding in judged if finding.setting not in blind]

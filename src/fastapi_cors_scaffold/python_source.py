@@ -314,7 +314,7 @@ def _scope(body: list[ast.stmt], reader: _Reader | None) -> _Scope:
                     reader.cors_names.add(bound)
                 if reader is not None and alias.name == MIDDLEWARE_CLASS:
                     reader.middleware_names.add(bound)
-                origin = f"{prefix}.{alias.name}" if prefix else alias.name
+                origin = prefix if isinstance(statement, ast.ImportFrom) else alias.name
                 scope.bindings[bound] = Unknown(f"{bound}, imported from {origin}")
         elif isinstance(statement, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
             scope.bindings[statement.name] = Unknown(f"{statement.name}, a function or class")
@@ -349,14 +349,14 @@ def _settings_class(node: ast.ClassDef, reader: _Reader) -> Configuration | None
             name, value = target.id, statement.value
         elif isinstance(statement, ast.FunctionDef) and "cors" in statement.name.lower():
             settings.append(
-                Setting(statement.name, Unknown(f"computed by {node.name}.{statement.name}()"), statement.lineno)
+                Setting(statement.name, Unknown(f"the property {node.name}.{statement.name}()"), statement.lineno)
             )
             continue
         else:
             continue
         if "cors" not in name.lower():
             continue
-        shown = reader.value(value) if value is not None else Unknown("no default: set from the environment")
+        shown = reader.value(value) if value is not None else Unknown("the environment (no default)")
         settings.append(Setting(name, shown, statement.lineno, ast.unparse(value) if value is not None else None))
     if not settings:
         return None

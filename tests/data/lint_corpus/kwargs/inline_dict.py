@@ -1,0 +1,5 @@
+from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
+
+app = FastAPI()
+app.add_middleware(CORSMiddleware, **{"allow_origins": ["*"], "allow_credentials": True})
