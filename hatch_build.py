@@ -5,12 +5,15 @@ The wheel gets `fastapi_cors_scaffold/_template/` with copier.yml, includes/ and
 the bundle's tip, so they are exactly the version the bundle ships (no caches or ignored files). Built from a git
 checkout, the bundle comes from its history and uncommitted template edits; the sdist carries it in
 `template-history/`, so a wheel built from the sdist (as `uv build` and pip do) ships the same history.
+A shallow clone (as pre-commit installs hooks from) has no history to bundle: it builds a package without the
+template, enough for `lint`; `new`, `update` and `template` then say the template is missing.
 """
 
 from __future__ import annotations
 
 import importlib.util
 import shutil
+import subprocess
 import tempfile
 from pathlib import Path
 from types import ModuleType
@@ -32,6 +35,15 @@ def _history(root: Path) -> ModuleType:
     return module
 
 
+def _shallow(root: Path) -> bool:
+    if not (root / ".git").exists():
+        return False
+    answer = subprocess.run(
+        ["git", "rev-parse", "--is-shallow-repository"], cwd=root, capture_output=True, text=True, check=False
+    )
+    return answer.stdout.strip() == "true"
+
+
 class TemplateHistoryHook(BuildHookInterface):  # type: ignore[type-arg]
     PLUGIN_NAME = "custom"
 
@@ -39,6 +51,9 @@ class TemplateHistoryHook(BuildHookInterface):  # type: ignore[type-arg]
         if self.target_name == "wheel" and version == "editable":
             return  # an editable install builds the bundle from the checkout at run time
         root = Path(self.root)
+        if _shallow(root):
+            self.app.display_warning("Shallow clone: building without the template and its history (lint only).")
+            return
         history = _history(root)
         self._scratch = Path(tempfile.mkdtemp(prefix="fastapi-cors-scaffold-build-"))
         staged = self._scratch / "history"
