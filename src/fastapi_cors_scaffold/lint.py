@@ -245,22 +245,32 @@ def lint_policy(
         findings += _origin_findings(origin, policy.allow_credentials, https_service, production)
     regex_findings = _regex_findings(policy.allow_origin_regex, https_service)
     findings += regex_findings
+    findings += _rule_findings(policy, regex_judged=bool(regex_findings))
+    order = list(Severity)
+    return sorted(findings, key=lambda finding: order.index(finding.severity))
+
+
+def _rule_findings(policy: Policy, *, regex_judged: bool) -> list[Finding]:
+    """The shared rule set's verdicts as findings: the one place lint calls `policy.setting_errors` and
+    `policy_notes`. What the attack checks above already reported (`*` with credentials, `null`, a regex) is left
+    out, so each problem is told once."""
     covered = replace(
         policy,
         allow_origins=tuple(_PLACEHOLDER_ORIGIN if o.lower() == "null" else o for o in policy.allow_origins),
         allow_credentials=policy.allow_credentials and "*" not in policy.allow_origins,
-        allow_origin_regex=_PLACEHOLDER_REGEX if regex_findings else policy.allow_origin_regex,
+        allow_origin_regex=_PLACEHOLDER_REGEX if regex_judged else policy.allow_origin_regex,
     )
-    findings += [
-        Finding(Severity.ERROR, setting, _shown(policy, setting), message, _FIXES[setting])
-        for setting, message in setting_errors(covered)
-        if not (setting == "allow_origin_regex" and regex_findings)
+    return [
+        *(
+            Finding(Severity.ERROR, setting, _shown(policy, setting), message, _FIXES[setting])
+            for setting, message in setting_errors(covered)
+            if not (setting == "allow_origin_regex" and regex_judged)
+        ),
+        *(
+            Finding(Severity.INFO, "max_age", str(policy.max_age), note, _FIXES["max_age"])
+            for note in policy_notes(policy)
+        ),
     ]
-    findings += [
-        Finding(Severity.INFO, "max_age", str(policy.max_age), note, _FIXES["max_age"]) for note in policy_notes(policy)
-    ]
-    order = list(Severity)
-    return sorted(findings, key=lambda finding: order.index(finding.severity))
 
 
 def _substring_finding(text: str) -> Finding:

@@ -190,6 +190,10 @@ class _Reader(ast.NodeVisitor):
             left, right = evaluate(node.left), evaluate(node.right)
             if type(left) is type(right) and isinstance(left, str | list | tuple):
                 return left + right
+        if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub | ast.UAdd):
+            number = evaluate(node.operand)
+            if isinstance(number, int | float) and not isinstance(number, bool):
+                return -number if isinstance(node.op, ast.USub) else number
         if isinstance(node, ast.JoinedStr):
             return "".join(str(evaluate(part)) for part in node.values)
         if isinstance(node, ast.FormattedValue) and node.format_spec is None and node.conversion in (-1, 115):
