@@ -279,3 +279,28 @@ def test_lint_of_the_corpus_as_a_subprocess_in_each_format(tmp_path: Path) -> No
     sarif = run_cli("lint", str(CORPUS / "tutorial"), "--format", "sarif", cwd=tmp_path)
     assert sarif.returncode == 0
     assert json.loads(sarif.stdout)["runs"][0]["results"][0]["level"] == "note"
+
+
+def test_a_named_file_without_cors_beside_others_is_a_note(tmp_path: Path) -> None:
+    (tmp_path / "models.py").write_text("class Item:\n    name: str\n")
+
+    code, report = lint(str(tmp_path / "models.py"), str(CORPUS / "middleware/correct.py"))
+
+    assert code == 0 and len(report["configurations"]) == 1
+    assert report["notes"] == [f"{tmp_path / 'models.py'} holds no CORS configuration."]
+
+
+def test_unrelated_data_files_in_a_tree_are_not_read(tmp_path: Path) -> None:
+    shutil.copytree(CORPUS / "tutorial", tmp_path / "site")
+    (tmp_path / "site" / "mkdocs.yml").write_text(
+        "markdown_extensions:\n  - pymdownx.emoji:\n      emoji_index: !!python/name:material.emoji.twemoji\n"
+    )
+    (tmp_path / "site" / "package.json").write_text('{"name": "front-end", "version": "1.0.0"}')
+    (tmp_path / "site" / ".copier-answers.yml").write_text(
+        "_commit: v2\n_src_path: gh:someone/other-template\nname: x\n"
+    )
+
+    code, report = lint(str(tmp_path / "site"))
+
+    assert code == 0 and report["notes"] == []
+    assert [Path(c["file"]).name for c in report["configurations"]] == ["main.py"]

@@ -147,3 +147,22 @@ def test_other_middleware_and_other_calls_are_not_cors(tmp_path: Path) -> None:
 def test_each_call_of_a_file_is_its_own_configuration_in_source_order(tmp_path: Path) -> None:
     source = "a.add_middleware(CORSMiddleware, max_age=1)\nb.add_middleware(CORSMiddleware, max_age=2)\n"
     assert read(tmp_path, source) == [{"max_age": 1}, {"max_age": 2}]
+
+
+def test_settings_classes_show_their_defaults_as_information(tmp_path: Path) -> None:
+    module = tmp_path / "config.py"
+    module.write_text(
+        "from pydantic import Field\nfrom pydantic_settings import BaseSettings\n"
+        "class Settings(BaseSettings):\n"
+        "    CORS_ORIGINS: list[str] = Field(default=['https://app.example.com'], description='Front ends')\n"
+        "    cors_allow_credentials: bool = Field(True)\n"
+        "    cors_max_age: int\n"
+        "    database_url: str = 'sqlite://'\n"
+    )
+    (configuration,) = read_python(module)
+    assert configuration.informational
+    assert [(s.name, s.value, s.line) for s in configuration.settings] == [
+        ("CORS_ORIGINS", ["https://app.example.com"], 4),
+        ("cors_allow_credentials", True, 5),
+        ("cors_max_age", Unknown("the environment (no default)"), 6),
+    ]

@@ -31,7 +31,12 @@ def read_data_file(path: Path, recommended: Callable[[], Policy], *, explicit: b
     """
     if path.stat().st_size > MAX_SIZE and not explicit:
         return None
-    data, lines = _load(path)
+    try:
+        data, lines = _load(path)
+    except ConfigurationError:
+        if explicit or _mentions_cors(path):
+            raise
+        return None  # an unrelated file with custom tags or templating, as mkdocs.yml and Helm charts have
     if data is None:
         if explicit:
             raise ConfigurationError(f"{path} does not hold a mapping of settings.")
@@ -51,6 +56,11 @@ def read_data_file(path: Path, recommended: Callable[[], Policy], *, explicit: b
             )
         return None
     return Configuration(path, None, "Starlette keyword arguments", given)
+
+
+def _mentions_cors(path: Path) -> bool:
+    text = path.read_text(encoding="utf-8", errors="replace")
+    return any(name in text for name in (*POLICY_FIELDS, *CORS_QUESTIONS, *ANSWERS_MARKERS))
 
 
 def is_answers_file(path: Path, data: Mapping[str, Any]) -> bool:

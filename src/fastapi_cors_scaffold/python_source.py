@@ -340,6 +340,14 @@ def _target_names(target: ast.expr) -> list[str]:
     return [node.id for node in ast.walk(target) if isinstance(node, ast.Name)]
 
 
+def _field_default(value: ast.expr | None) -> ast.expr | None:
+    """The default inside pydantic's `Field(default)` / `Field(default=...)`; other values as they are."""
+    if isinstance(value, ast.Call) and ast.unparse(value.func).split(".")[-1] == "Field":
+        named = {keyword.arg: keyword.value for keyword in value.keywords if keyword.arg}
+        return value.args[0] if value.args else named.get("default", value)
+    return value
+
+
 def _settings_class(node: ast.ClassDef, reader: _Reader) -> Configuration | None:
     """A class with CORS fields: judged in a generated project (`cors_allow_origins`...), information elsewhere."""
     settings = []
@@ -360,6 +368,7 @@ def _settings_class(node: ast.ClassDef, reader: _Reader) -> Configuration | None
             continue
         if "cors" not in name.lower():
             continue
+        value = _field_default(value)
         shown = reader.value(value) if value is not None else Unknown("the environment (no default)")
         settings.append(Setting(name, shown, statement.lineno, ast.unparse(value) if value is not None else None))
     if not settings:
