@@ -12,11 +12,13 @@ from typing import Any
 from rich.console import Console
 from rich.text import Text
 
+from fastapi_cors_scaffold.answers import CORS_QUESTIONS, FLAGS
 from fastapi_cors_scaffold.lint import Audit, Finding, Severity, Unread
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 SARIF_LEVELS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
 UNREAD_RULE = "cors/unread"
+_FLAGS = {setting: FLAGS[question] for question, setting in CORS_QUESTIONS.items()}
 _SEVERITY_STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
 
 
@@ -118,7 +120,9 @@ def _uri(file: Path) -> str:
 def _unread_sentence(unread: Unread) -> str:
     written = f" = {unread.expression}" if unread.expression and unread.expression not in unread.comes_from else ""
     at = f" (line {unread.line})" if unread.line else ""
-    return f"{unread.setting}{written}, from {unread.comes_from}{at}; give it with an option to check it."
+    flag = _FLAGS.get(unread.setting)
+    check = f"; give it with {flag} to check it" if flag else ""
+    return f"{unread.setting}{written}, from {unread.comes_from}{at}{check}."
 
 
 def _unread_json(unread: Unread) -> dict[str, Any]:

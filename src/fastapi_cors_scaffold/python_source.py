@@ -75,7 +75,7 @@ class _Reader(ast.NodeVisitor):
         self.found: list[Configuration] = []
 
     def visit_FunctionDef(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
-        scope = _scope(node.body, None)
+        scope = _scope(node.body, self)
         arguments = node.args
         for argument in [*arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs]:
             scope.bindings[argument.arg] = Unknown(f"parameter {argument.arg} of {node.name}()")
@@ -291,7 +291,7 @@ def _environment_variable(node: ast.expr) -> str | None:
     return None
 
 
-def _scope(body: list[ast.stmt], reader: _Reader | None) -> _Scope:
+def _scope(body: list[ast.stmt], reader: _Reader) -> _Scope:
     """The names a body binds (not looking into nested functions or classes); imports of CORSMiddleware are noted."""
     scope = _Scope()
     for statement in _statements(body):
@@ -314,9 +314,9 @@ def _scope(body: list[ast.stmt], reader: _Reader | None) -> _Scope:
             prefix = "." * getattr(statement, "level", 0) + (module or "")
             for alias in statement.names:
                 bound = alias.asname or alias.name.split(".")[0]
-                if reader is not None and alias.name == CORS_CLASS:
+                if alias.name == CORS_CLASS:
                     reader.cors_names.add(bound)
-                if reader is not None and alias.name == MIDDLEWARE_CLASS:
+                if alias.name == MIDDLEWARE_CLASS:
                     reader.middleware_names.add(bound)
                 origin = prefix if isinstance(statement, ast.ImportFrom) else alias.name
                 scope.bindings[bound] = Unknown(f"{bound}, imported from {origin}")
