@@ -54,6 +54,7 @@ EXPECTED: dict[str, list[tuple[int | None, list[tuple[str, str, str]], list[str]
     "files/cors.yaml": [(None, [("error", "allow_origins", "*")], [])],
     "files/cors.json": [(None, [("error", "allow_origins", "5")], [])],
     "files/cors.toml": [(None, [], [])],
+    "files/config.yaml": [(None, [("error", "allow_origins", "https://app.example.com, https://*.example.com")], [])],
     "files/answers.yml": [
         (None, [("warning", "allow_origin_regex", r"https://[a-z0-9-]+\.preview\.example\.com")], [])
     ],

@@ -1,6 +1,7 @@
 """YAML, JSON and TOML files that configure CORS: Starlette keyword files and Copier answers files.
 
-Told apart by content, answers first: Copier writes `_src_path` and `_commit` into every answers file, and one of the
+Starlette's keywords may be at the top or in a section named for CORS (`cors:` in an application's config). Told
+apart by content, answers first: Copier writes `_src_path` and `_commit` into every answers file, and one of the
 template's questions (`allow_origin_regex`) shares its name with a Starlette keyword. Line numbers come from the YAML
 parser; `json` and `tomllib` give none, so findings there point at the file.
 """
@@ -47,7 +48,8 @@ def read_data_file(path: Path, recommended: Callable[[], Policy], *, explicit: b
             return None
         settings = tuple(Setting(CORS_QUESTIONS[q], data[q], lines.get(q)) for q in questions)
         return Configuration(path, None, "Copier answers", settings, recommended(), answers=True)
-    given = tuple(Setting(name, data[name], lines.get(name)) for name in POLICY_FIELDS if name in data)
+    section, prefix = _keyword_section(data)
+    given = tuple(Setting(name, section[name], lines.get(prefix + name)) for name in POLICY_FIELDS if name in section)
     if not given:
         if explicit:
             raise ConfigurationError(
@@ -55,7 +57,18 @@ def read_data_file(path: Path, recommended: Callable[[], Policy], *, explicit: b
                 f"file (no {' or '.join(ANSWERS_MARKERS)})."
             )
         return None
-    return Configuration(path, None, "Starlette keyword arguments", given)
+    under = f" under {prefix.removesuffix('.')}" if prefix else ""
+    return Configuration(path, None, f"Starlette keyword arguments{under}", given)
+
+
+def _keyword_section(data: Mapping[str, Any]) -> tuple[Mapping[str, Any], str]:
+    """Starlette's keywords at the top, or in a section of an application's config named for CORS (`cors:`)."""
+    if any(name in data for name in POLICY_FIELDS):
+        return data, ""
+    for key, value in data.items():
+        if "cors" in str(key).lower() and isinstance(value, Mapping) and any(name in value for name in POLICY_FIELDS):
+            return value, f"{key}."
+    return data, ""
 
 
 def _mentions_cors(path: Path) -> bool:
@@ -96,7 +109,11 @@ def _load_yaml(text: str) -> tuple[Any, dict[str, int]]:
         raise ValueError(" ".join(str(error).split())) from None
     lines: dict[str, int] = {}
     if isinstance(root, yaml.MappingNode):
-        for key, _ in root.value:
+        for key, value in root.value:
             if isinstance(key, yaml.ScalarNode):
                 lines.setdefault(str(key.value), key.start_mark.line + 1)
+                if isinstance(value, yaml.MappingNode):
+                    for inner, _ in value.value:
+                        if isinstance(inner, yaml.ScalarNode):
+                            lines.setdefault(f"{key.value}.{inner.value}", inner.start_mark.line + 1)
     return data, lines
