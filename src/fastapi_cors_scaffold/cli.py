@@ -266,7 +266,7 @@ def lint(
     paths: Annotated[
         list[Path] | None,
         typer.Argument(
-            metavar="PATH...",
+            metavar="PATH",
             help="Project directories (searched in any layout) and Python, YAML, JSON or TOML files.",
         ),
     ] = None,
