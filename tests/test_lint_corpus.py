@@ -305,3 +305,15 @@ def test_unrelated_data_files_in_a_tree_are_not_read(tmp_path: Path) -> None:
 
     assert code == 0 and report["notes"] == []
     assert [Path(c["file"]).name for c in report["configurations"]] == ["main.py"]
+
+
+def test_a_copier_template_questions_file_is_not_a_configuration(tmp_path: Path) -> None:
+    shutil.copytree(CORPUS / "tutorial", tmp_path / "template")
+    questions = "allow_credentials:\n  type: bool\n  default: true\nmax_age:\n  type: int\n  default: 600\n"
+    (tmp_path / "template" / "copier.yml").write_text(questions)
+
+    code, report = lint(str(tmp_path / "template"))
+    assert code == 0 and [Path(c["file"]).name for c in report["configurations"]] == ["main.py"]
+
+    refused = invoke("lint", str(tmp_path / "template" / "copier.yml"))
+    assert refused.exit_code == 2 and "questions, not a configuration" in refused.stderr

@@ -166,3 +166,15 @@ def test_settings_classes_show_their_defaults_as_information(tmp_path: Path) -> 
         ("cors_allow_credentials", True, 5),
         ("cors_max_age", Unknown("the environment (no default)"), 6),
     ]
+
+
+def test_classes_that_are_not_settings_are_not_configurations(tmp_path: Path) -> None:
+    module = tmp_path / "tools.py"
+    module.write_text(
+        "class Reader:\n    cors_names = {'CORSMiddleware'}\n    def names_cors(self):\n        return True\n"
+        "class AppConfig:\n    cors_origins = ['https://app.example.com']\n"
+        "    def cors_enabled(self):\n        return True\n"
+    )
+    (configuration,) = read_python(module)
+    assert configuration.kind == "settings class AppConfig"
+    assert [setting.name for setting in configuration.settings] == ["cors_origins"]

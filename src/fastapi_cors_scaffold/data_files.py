@@ -22,6 +22,7 @@ DATA_SUFFIXES = (".yml", ".yaml", ".json", ".toml")
 ANSWERS_MARKERS = ("_src_path", "_commit")
 TEMPLATE_NAME = "fastapi-cors-scaffold"
 MAX_SIZE = 1_000_000
+COPIER_TEMPLATE_FILES = ("copier.yml", "copier.yaml")  # questions may share Starlette's names
 
 
 def read_data_file(path: Path, recommended: Callable[[], Policy], *, explicit: bool) -> Configuration | None:
@@ -30,6 +31,10 @@ def read_data_file(path: Path, recommended: Callable[[], Policy], *, explicit: b
     An answers file given by name is this template's; in a tree walk it must say so (a CORS answer, or the
     template's name in `_src_path`), since other Copier templates write answers files too.
     """
+    if path.name in COPIER_TEMPLATE_FILES:
+        if explicit:
+            raise ConfigurationError(f"{path} is a Copier template's questions, not a configuration: lint a project.")
+        return None
     if path.stat().st_size > MAX_SIZE and not explicit:
         return None
     try:

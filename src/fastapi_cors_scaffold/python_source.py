@@ -30,6 +30,7 @@ STARLETTE_ORDER = (
 CORS_CLASS = "CORSMiddleware"
 MIDDLEWARE_CLASS = "Middleware"
 GENERATED_PREFIX = "cors_"
+SETTINGS_CLASS_ENDINGS = ("Settings", "BaseModel", "Config", "Configuration")
 _COLLECTIONS: dict[str | None, Callable[[Any], Any]] = {
     "list": list,
     "tuple": tuple,
@@ -340,6 +341,18 @@ def _target_names(target: ast.expr) -> list[str]:
     return [node.id for node in ast.walk(target) if isinstance(node, ast.Name)]
 
 
+def _looks_like_settings(node: ast.ClassDef) -> bool:
+    """pydantic settings and models, and classes named for configuration: where CORS fields are settings."""
+    names = [node.name, *(ast.unparse(base).split(".")[-1] for base in node.bases)]
+    return any(name.endswith(SETTINGS_CLASS_ENDINGS) for name in names)
+
+
+def _is_property(function: ast.FunctionDef) -> bool:
+    return any(
+        ast.unparse(decorator).split(".")[-1] in ("property", "computed_field") for decorator in function.decorator_list
+    )
+
+
 def _field_default(value: ast.expr | None) -> ast.expr | None:
     """The default inside pydantic's `Field(default)` / `Field(default=...)`; other values as they are."""
     if isinstance(value, ast.Call) and ast.unparse(value.func).split(".")[-1] == "Field":
@@ -350,6 +363,8 @@ def _field_default(value: ast.expr | None) -> ast.expr | None:
 
 def _settings_class(node: ast.ClassDef, reader: _Reader) -> Configuration | None:
     """A class with CORS fields: judged in a generated project (`cors_allow_origins`...), information elsewhere."""
+    if not _looks_like_settings(node):
+        return None
     settings = []
     for statement in node.body:
         if isinstance(statement, ast.AnnAssign) and isinstance(statement.target, ast.Name):
@@ -359,7 +374,7 @@ def _settings_class(node: ast.ClassDef, reader: _Reader) -> Configuration | None
             if not isinstance(target, ast.Name):
                 continue
             name, value = target.id, statement.value
-        elif isinstance(statement, ast.FunctionDef) and "cors" in statement.name.lower():
+        elif isinstance(statement, ast.FunctionDef) and "cors" in statement.name.lower() and _is_property(statement):
             settings.append(
                 Setting(statement.name, Unknown(f"the property {node.name}.{statement.name}()"), statement.lineno)
             )
