@@ -142,11 +142,17 @@ def test_a_generated_project_is_read_from_its_settings(tmp_path: Path) -> None:
     assert code == 0, report
     assert report["file"].endswith("settings.py") and report["kind"] == "class Settings"
 
+    code, report = lint_json(str(project), "--origin", "*")  # the environment replaces the class's defaults
+    assert code == 1
+    assert [f["value"] for f in report["findings"] if f["severity"] == "error"] == ["*"]
+
     settings = project / "src" / "my_service" / "settings.py"
     settings.write_text(settings.read_text().replace('["https://app.example.com"]', '["*"]', 1))
     code, report = lint_json(str(project))
     assert code == 1
     assert [f["value"] for f in report["findings"] if f["severity"] == "error"] == ["*"]
+    code, report = lint_json(str(settings))
+    assert code == 1 and report["kind"] == "class Settings"
 
 
 def test_an_answers_file_alone_takes_the_recommendation_for_what_it_does_not_pin(tmp_path: Path) -> None:
