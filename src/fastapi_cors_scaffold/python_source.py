@@ -108,8 +108,8 @@ class _Reader(ast.NodeVisitor):
         func = call.func
         named = {keyword.arg: keyword.value for keyword in call.keywords if keyword.arg}
         if self.names_cors(func):
-            wrapped = call.args[1:] if call.args else call.args
-            return f"{CORS_CLASS}(app, ...)", wrapped, [k for k in call.keywords if k.arg != "app"]
+            after_app = list(call.args) if "app" in named else call.args[1:]
+            return f"{CORS_CLASS}(app, ...)", after_app, [k for k in call.keywords if k.arg != "app"]
         if isinstance(func, ast.Attribute) and func.attr == "add_middleware":
             return self._class_and_rest(call, "middleware_class", named, "add_middleware")
         is_middleware = (isinstance(func, ast.Name) and func.id in self.middleware_names) or (
