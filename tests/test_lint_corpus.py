@@ -42,6 +42,11 @@ EXPECTED: dict[str, list[tuple[int | None, list[tuple[str, str, str]], list[str]
     "environment/from_env.py": [(7, [], ["allow_origins", "allow_methods"])],
     "environment/wildcard_credentials.py": [(7, [("error", "allow_origins", "*")], ["allow_methods", "allow_headers"])],
     "imported/main.py": [(7, [], ["allow_origins"])],
+    "partial/main.py": [
+        (11, [("error", "allow_origins", "null")], ["allow_origins"]),
+        (14, [("error", "allow_origins", "*")], ["allow_origins"]),
+        (17, [], ["allow_origins"]),
+    ],
     "wrong_types/calls.py": [
         (7, [("error", "allow_origin_regex", r"['https://x\\.example\\.com']")], []),
         (9, [("error", "max_age", "None")], []),

@@ -178,3 +178,16 @@ def test_classes_that_are_not_settings_are_not_configurations(tmp_path: Path) ->
     (configuration,) = read_python(module)
     assert configuration.kind == "settings class AppConfig"
     assert [setting.name for setting in configuration.settings] == ["cors_origins"]
+
+
+def test_the_items_read_of_a_partly_read_list_are_kept(tmp_path: Path) -> None:
+    source = (
+        "from .config import settings\n"
+        "BASE = ['https://a.example.com']\n"
+        "app.add_middleware(CORSMiddleware, allow_origins=BASE + settings.more + ['null'],\n"
+        "                   allow_methods=[*settings.m])\n"
+    )
+    (found,) = read(tmp_path, source)
+    assert found["allow_origins"].known == ("https://a.example.com", "null")
+    assert "settings.more" in found["allow_origins"].comes_from
+    assert found["allow_methods"].known == ()

@@ -33,9 +33,13 @@ class ConfigurationError(Exception):
 
 @dataclass(frozen=True)
 class Unknown:
-    """A value not read statically: `comes_from` says what it depends on (settings, environment, an import...)."""
+    """A value not read statically: `comes_from` says what it depends on (settings, environment, an import...).
+
+    `known` holds the items that were read of a list whose other items were not, so they can still be judged.
+    """
 
     comes_from: str
+    known: tuple[Any, ...] = ()
 
 
 @dataclass(frozen=True)

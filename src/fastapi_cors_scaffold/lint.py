@@ -105,6 +105,8 @@ _BLIND: dict[str, Any] = {
     "expose_headers": (),
     "max_age": 600,
 }
+_UNREAD_ORIGIN = "https://not-read.invalid"  # stands for the items of a list that were not read
+_PLACEHOLDER_SHOWN = f", {_UNREAD_ORIGIN}"
 _LIST_SETTINGS = ("allow_origins", "allow_methods", "allow_headers", "expose_headers")
 _QUESTIONS = {setting: question for question, setting in CORS_QUESTIONS.items()}
 
@@ -135,7 +137,11 @@ def audit(
             continue
         if isinstance(setting.value, Unknown):
             unread.append(Unread(name, setting.value.comes_from, setting.expression, lines[name]))
-            blind.add(name)
+            partly = _partly_read(name, setting.value)
+            if partly is None:
+                blind.add(name)
+            else:
+                values[name] = partly
             continue
         value, problem = _typed(configuration, setting)
         if problem is not None:
@@ -149,9 +155,24 @@ def audit(
     values |= {name: value for name, value in given.items() if name not in written}
     policy = Policy(**{name: _BLIND[name] if name in blind else value for name, value in values.items()})
     judged = lint_policy(policy, service_url=service_url, production=production, origins_text=origins_text)
-    findings += [replace(finding, line=lines[finding.setting]) for finding in judged if finding.setting not in blind]
+    findings += [
+        replace(finding, line=lines[finding.setting], value=finding.value.replace(_PLACEHOLDER_SHOWN, ""))
+        for finding in judged
+        if finding.setting not in blind
+    ]
     order = list(Severity)
     return Audit(configuration, sorted(findings, key=lambda finding: order.index(finding.severity)), unread)
+
+
+def _partly_read(name: str, value: Unknown) -> tuple[str, ...] | None:
+    """The items read of a list whose other items were not, to judge them alone: '*' and a bad origin are provable
+    whatever the rest is. For allow_origins a placeholder stands for the rest, so it is never taken for empty."""
+    known = value.known
+    if name not in _LIST_SETTINGS or not known or not all(isinstance(item, str) for item in known):
+        return None
+    if name == "allow_origins" and "*" not in known:
+        return (*known, _UNREAD_ORIGIN)
+    return tuple(known)
 
 
 class _Unusable:

@@ -174,8 +174,15 @@ class _Reader(ast.NodeVisitor):
             return node.value
         if isinstance(node, ast.List | ast.Tuple | ast.Set):
             items: list[Any] = []
+            unread: Unknown | None = None
             for element in node.elts:
-                items += list(evaluate(element.value)) if isinstance(element, ast.Starred) else [evaluate(element)]
+                try:
+                    items += list(evaluate(element.value)) if isinstance(element, ast.Starred) else [evaluate(element)]
+                except _NotRead as not_read:
+                    items += not_read.unknown.known
+                    unread = unread or not_read.unknown
+            if unread is not None:
+                raise _NotRead(Unknown(unread.comes_from, tuple(items)))
             return {ast.List: list, ast.Tuple: tuple}.get(type(node), _frozen)(items)
         if isinstance(node, ast.Dict):
             mapping: dict[Any, Any] = {}
@@ -188,9 +195,7 @@ class _Reader(ast.NodeVisitor):
         if isinstance(node, ast.Name):
             return evaluate(self._lookup(node.id))
         if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
-            left, right = evaluate(node.left), evaluate(node.right)
-            if type(left) is type(right) and isinstance(left, str | list | tuple):
-                return left + right
+            return self._added(node, evaluate)
         if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub | ast.UAdd):
             number = evaluate(node.operand)
             if isinstance(number, int | float) and not isinstance(number, bool):
@@ -203,6 +208,24 @@ class _Reader(ast.NodeVisitor):
                 return str(part)
         if isinstance(node, ast.Call):
             return self._evaluate_call(node, evaluate)
+        raise _NotRead(Unknown(self._comes_from(node)))
+
+    def _added(self, node: ast.BinOp, evaluate: Callable[[ast.expr], Any]) -> Any:
+        """`a + b` of strings, lists or tuples; for lists, what is read of each side is kept when a side is not."""
+        sides: list[Any] = []
+        unread: Unknown | None = None
+        for side in (node.left, node.right):
+            try:
+                sides.append(evaluate(side))
+            except _NotRead as not_read:
+                sides.append(list(not_read.unknown.known))
+                unread = unread or not_read.unknown
+        left, right = sides
+        if unread is not None:
+            known = tuple(left) + tuple(right) if all(isinstance(s, list | tuple) for s in sides) else ()
+            raise _NotRead(Unknown(unread.comes_from, known))
+        if type(left) is type(right) and isinstance(left, str | list | tuple):
+            return left + right
         raise _NotRead(Unknown(self._comes_from(node)))
 
     def _evaluate_call(self, node: ast.Call, evaluate: Callable[[ast.expr], Any]) -> Any:
