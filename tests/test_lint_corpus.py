@@ -233,6 +233,9 @@ def test_sarif_points_at_files_and_lines(tmp_path: Path, monkeypatch: pytest.Mon
     assert ("cors/allow_origins", "note", "two_apps/apps.py", 7) in located
     assert ("cors/allow_origins", "error", "files/cors.yaml", 2) in located
     assert ("cors/unread", "note", "imported/main.py", 7) in located
+    json_file = invoke("lint", "files/cors.json", "--format", "sarif")
+    (finding,) = json.loads(json_file.stdout)["runs"][0]["results"]
+    assert finding["locations"][0]["physicalLocation"] == {"artifactLocation": {"uri": "files/cors.json"}}
     assert all(rules[result["ruleIndex"]] == result["ruleId"] for result in run["results"])
 
 

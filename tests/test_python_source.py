@@ -96,6 +96,7 @@ def test_values_resolved_from_constants_and_simple_expressions(tmp_path: Path) -
         ("O = ['a']\nO = ['b']\n", "O is assigned more than once"),
         ("O = []\nfor o in range(3):\n    O += [str(o)]\n", "O, which changes at run time"),
         ("O = load_origins()\n", "the call load_origins()"),
+        ("O = [str(o).rstrip('/') for o in settings.BACKEND_CORS_ORIGINS]\n", "a comprehension over settings.BACKEND"),
         ("O = f'{prefix}.example.com'\n", "prefix, which this module does not define"),
         ("def make(O):\n    return 1\nO = make\n", "make, a function or class"),
     ],

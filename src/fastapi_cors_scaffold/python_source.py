@@ -297,6 +297,8 @@ def _comes_from(node: ast.expr) -> str:
         return f"the call {text}"
     if isinstance(node, ast.Subscript):
         return f"the item {text}"
+    if isinstance(node, ast.ListComp | ast.SetComp | ast.GeneratorExp):
+        return f"a comprehension over {ast.unparse(node.generators[0].iter)}"
     return f"the expression {text}"
 
 
