@@ -237,14 +237,19 @@ def _wrong_type(name: str, value: Any, expected: str, consequence: str = "") -> 
 
 def _shown_default(setting: Setting) -> Finding:
     if isinstance(setting.value, Unknown):
-        shown, how = setting.expression or "(no default)", f"comes from {setting.value.comes_from}"
+        shown = setting.expression or "(not read)"
+        message = f"{setting.name} comes from {setting.value.comes_from}: shown, not judged."
     else:
-        shown, how = repr(setting.value), "is a default"
+        shown = repr(setting.value)
+        message = (
+            f"{setting.name} defaults to {shown}; the environment can set another value, so a default says nothing "
+            "about what runs: shown, not judged."
+        )
     return Finding(
         Severity.INFO,
         setting.name,
         shown,
-        f"{setting.name} {how}; the environment can replace it, so it says nothing about what runs and is not judged.",
+        message,
         "Lint the values the service runs with: give them with --origin, --credentials and the other options.",
         setting.line,
     )
