@@ -24,7 +24,6 @@ from tests.rendering import REPOSITORY
 from tests.repositories import commit_all, git
 
 BIN = Path(sys.executable).parent
-TEMPLATE_PATHS = ("copier.yml", "includes", "template")
 COMMAND = str(BIN / "fastapi-cors-scaffold")
 HOME_VARIABLE = "FASTAPI_CORS_SCAFFOLD_HOME"
 CHECKOUT_VARIABLE = "FASTAPI_CORS_SCAFFOLD_CHECKOUT"

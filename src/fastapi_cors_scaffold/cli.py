@@ -228,13 +228,12 @@ def check(
     Exit 0 allowed, 1 blocked or an attacker origin trusted (--scan), 2 bad input or no answer.
     """
     from fastapi_cors_scaffold.browser import Request, is_token
-    from fastapi_cors_scaffold.origins import explain_origin
-    from fastapi_cors_scaffold.policy import METHODS
+    from fastapi_cors_scaffold.cors_rules import origin_problem
 
-    if origin != "null" and (problem := explain_origin(origin)):
-        _fail(f"--origin: {problem}")
+    if origin != "null" and (problem := origin_problem(origin, "--origin")):
+        _fail(problem.sentence())
     if not is_token(method):
-        _fail(f"--method {method!r} is not an HTTP method name, e.g. {', '.join(METHODS[:4])}.")
+        _fail(f"--method {method!r} is not an HTTP method name, e.g. GET, POST, PUT, PATCH.")
     headers = tuple(_header_pair(raw) for raw in header or [])
     from fastapi_cors_scaffold.probe import ProbeError
     from fastapi_cors_scaffold.probe import check as probe_check
