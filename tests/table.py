@@ -67,5 +67,6 @@ INVALID_ORIGINS = [
     if list(row.changed) == ["allow_origins"]
     and row.rule
     and row.rule.startswith("origin.")
+    and row.rule != "origin.duplicate"
     and len(row.changed["allow_origins"]) == 2
 ]

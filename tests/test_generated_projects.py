@@ -65,7 +65,7 @@ def test_derived_names_follow_the_project_name(tmp_path: Path) -> None:
 def test_comma_separated_answers_become_lists(tmp_path: Path) -> None:
     project = render(
         tmp_path / "service",
-        {"allowed_origins": "https://a.example.com, http://localhost:5173", "allow_headers": "Authorization X-Trace"},
+        {"allowed_origins": "https://a.example.com, http://localhost:5173", "allow_headers": "Authorization, X-Trace"},
     )
     settings = (project / "src" / "my_service" / "settings.py").read_text()
 

@@ -383,5 +383,5 @@ def _console() -> Console:
 
 def _fail(message: str) -> NoReturn:
     """Bad input or a refusal: one line on stderr, exit status 2."""
-    typer.echo(f"error: {' '.join(message.split())}", err=True)
+    typer.echo(f"error: {' '.join(message.splitlines())}", err=True)
     raise typer.Exit(2)

@@ -96,6 +96,8 @@ def _origin_fault(origin: str) -> _Fault | None:
         return problem(
             "origin.missing_slashes", scheme=missing[1], suggestion=f"'{missing[1]}://{origin[missing.end() :]}'"
         )
+    if (other := re.match(r"([a-zA-Z][a-zA-Z0-9+.-]*):(?![0-9]*$)", origin)) and "://" not in origin:
+        return problem("origin.scheme", scheme=other[1])
     if "://" not in origin or origin.startswith("//"):
         return problem("origin.no_scheme", bare=origin.lstrip("/"))
     scheme, rest = origin.split("://", 1)

@@ -207,7 +207,8 @@ def _attack_findings(pattern: str, compiled: re.Pattern[str], sample: str) -> li
     reported: set[str] = set()
     same_site_hits: list[Attack] = []
     for attack in attacker_origins(sample):
-        if attack.kind in {"arbitrary", "null"} or attack.kind in reported or not compiled.fullmatch(attack.origin):
+        skipped = attack.kind in {"arbitrary", "null", "http"} or attack.kind in reported
+        if skipped or not compiled.fullmatch(attack.origin):
             continue
         if same_site(attack.origin, sample):
             same_site_hits.append(attack)
