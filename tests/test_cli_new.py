@@ -201,3 +201,16 @@ def test_missing_answers_are_asked_through_copier_prompts(tmp_path: Path) -> Non
     answers = answers_of(tmp_path / "service")
     assert answers["project_name"] == "Prompted"
     assert answers["project_slug"] == "prompted"
+
+
+def test_a_regex_given_with_data_meets_the_same_rules_as_the_flag(tmp_path: Path) -> None:
+    """The questionnaire cannot look up public suffixes; `new` checks --data answers with the package's rules."""
+    result = invoke(
+        "new", str(tmp_path / "service"), "--defaults", "--data", r"allow_origin_regex=https://[a-z0-9-]+\.vercel\.app"
+    )
+
+    assert result.exit_code == 2
+    assert result.stderr.startswith(
+        "error: --data allow_origin_regex: 'https://[a-z0-9-]+\\.vercel\\.app' admits 'https://attacker.vercel.app'"
+    )
+    assert not (tmp_path / "service").exists()

@@ -68,6 +68,21 @@ def parse_data(pairs: Iterable[str]) -> dict[str, str]:
     return data
 
 
+def typed_data(data: Mapping[str, str]) -> dict[str, Any]:
+    """The CORS answers among `--data` values, read as Copier reads them (YAML, but the regex is plain text)."""
+    import yaml
+
+    typed: dict[str, Any] = {}
+    for question, value in data.items():
+        if question not in CORS_QUESTIONS:
+            continue
+        try:
+            typed[question] = value if question == "allow_origin_regex" else yaml.safe_load(value)
+        except yaml.YAMLError:
+            typed[question] = value
+    return typed
+
+
 def as_list(value: Any) -> tuple[str, ...]:
     """A list answer as the template reads it: a string is split on commas, like its `as_list` macro."""
     if value is None:
@@ -97,15 +112,15 @@ def policy_from_answers(answers: Mapping[str, Any], recommended: Policy) -> Poli
     return Policy(**{**_fields_of(recommended), **fields})
 
 
-def answer_errors(answers: Mapping[str, Any], recommended: Policy) -> list[str]:
-    """The rules on the CORS answers given (the rest at their recommendation), each sentence naming its flag.
+def answer_errors(answers: Mapping[str, Any], recommended: Policy, spelled: Mapping[str, str] = FLAGS) -> list[str]:
+    """The rules on the CORS answers given (the rest at their recommendation), each naming its flag (`spelled`).
 
     Run before Copier, so a bad answer is refused in one line before anything is rendered.
     """
     if not any(question in answers for question in CORS_QUESTIONS):
         return []
     return [
-        problem.sentence(FLAGS[QUESTIONS[problem.setting]])
+        problem.sentence(spelled.get(QUESTIONS[problem.setting], QUESTIONS[problem.setting]))
         for problem in problems(policy_from_answers(answers, recommended))
     ]
 

@@ -115,7 +115,7 @@ def new(
     Only the answers you give are recorded in .copier-answers.yml; every CORS setting you leave out follows the
     template's recommendation on each `update`. Questions without a flag are asked, unless --defaults.
     """
-    from fastapi_cors_scaffold.answers import answer_errors, given, parse_data, split_items
+    from fastapi_cors_scaffold.answers import FLAGS, answer_errors, given, parse_data, split_items, typed_data
 
     answers = given(
         {
@@ -141,7 +141,9 @@ def new(
         extra = parse_data(data or [])
     except ValueError as error:
         _fail(str(error))
-    problems = answer_errors(answers, _recommendation())
+    from_data = typed_data(extra)
+    spelled = {**FLAGS, **{question: f"--data {question}" for question in from_data if question not in answers}}
+    problems = answer_errors({**from_data, **answers}, _recommendation(), spelled)
     if problems:
         _fail(problems[0])
     _need_terminal_unless(defaults)
@@ -172,12 +174,15 @@ def update(
 
     Works offline; answers you gave stay, settings you left out take the template's current recommendation.
     """
-    from fastapi_cors_scaffold.answers import parse_data
+    from fastapi_cors_scaffold.answers import parse_data, stored_answer_errors, typed_data
 
     try:
         extra = parse_data(data or [])
     except ValueError as error:
         _fail(str(error))
+    stored = _stored_answers(destination)
+    if problems := stored_answer_errors({**stored, **typed_data(extra)}, _recommendation()):
+        _fail(problems[0])
     _need_terminal_unless(defaults)
     from fastapi_cors_scaffold.scaffold import update_project
 
@@ -357,6 +362,17 @@ def _recommendation() -> Policy:
         return recommendation()
     except ScaffoldError as error:
         _fail(str(error))
+
+
+def _stored_answers(project: Path) -> dict[str, Any]:
+    """The project's answers file as YAML, or nothing: Copier itself reports a missing or broken one."""
+    import yaml
+
+    try:
+        loaded = yaml.safe_load((project / ".copier-answers.yml").read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError):
+        return {}
+    return loaded if isinstance(loaded, dict) else {}
 
 
 def _need_terminal_unless(defaults: bool) -> None:
