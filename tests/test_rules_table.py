@@ -242,3 +242,11 @@ def test_a_well_formed_origin_is_accepted(scheme: str, host: str) -> None:
     origin = f"{scheme}://{host}"
     if not re.fullmatch(r"[0-9.]+|.*\.[0-9]+|[0-9]+", host):
         assert cors_rules.origin_problem(origin) is None
+
+
+def test_the_readme_lists_exactly_the_rules() -> None:
+    readme = (REPOSITORY / "README.md").read_text()
+    section = readme.split("## The rules\n", 1)[1].split("\n## ", 1)[0]
+    listed = set(re.findall(r"`([a-z_0-9]+\.[a-z_0-9]+)`", section)) - {"cors_rules.py", "cors_messages.json"}
+
+    assert listed == {key for key in cors_rules.MESSAGES if not key.startswith("_")}
