@@ -198,7 +198,7 @@ def test_image_commands_install_the_app_into_the_venv(image: Image) -> None:
     assert where.returncode == 0, where.stderr
     module_file, app_type = where.stdout.split()
     assert Path(module_file).is_relative_to(image.venv)
-    assert app_type == "CORSOutermost"
+    assert app_type == "Service"
 
 
 def test_production_service_answers_health_and_cross_origin_requests(production: str) -> None:
