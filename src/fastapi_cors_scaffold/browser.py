@@ -270,7 +270,7 @@ def cors_problems(origin: str, credentials: bool, response: Response, tainted: b
             f"Answer with the exact origin '{origin}' and Access-Control-Allow-Credentials: true "
             "(Starlette does when the origin is listed and allow_credentials is on)."
             if origin != "null"
-            else _allow_fix(origin, tainted).capitalize() + "."
+            else _sentence(_allow_fix(origin, tainted))
         )
         return [Problem("Access-Control-Allow-Origin is '*', which browsers refuse for a credentialed request.", exact)]
     if value not in ("*", origin):
@@ -473,6 +473,10 @@ def _allow_fix(origin: str, tainted: bool, verb: str = "") -> str:
     return f"add '{origin}' to the allowed origins (allow_origins), or make allow_origin_regex match it"
 
 
+def _sentence(clause: str) -> str:
+    return clause[:1].upper() + clause[1:] + "."
+
+
 def _address_space(host: str | None) -> str | None:
     """Chromium's address space of a host written in the URL: loopback, local (private) or public."""
     if host is None:
@@ -498,7 +502,7 @@ def _missing_allow_origin(origin: str, status: int, tainted: bool = False) -> Pr
         )
     return Problem(
         f"The answer has no Access-Control-Allow-Origin header: the server does not allow '{origin}'.",
-        _allow_fix(origin, tainted).capitalize() + ".",
+        _sentence(_allow_fix(origin, tainted)),
     )
 
 
@@ -516,7 +520,7 @@ def _wrong_allow_origin(origin: str, value: str, tainted: bool = False) -> Probl
     fix = (
         f"Configure the origin as '{origin}' (scheme://host[:port], lower case, no default port, no slash)."
         if origin != "null"
-        else _allow_fix(origin, tainted).capitalize() + "."
+        else _sentence(_allow_fix(origin, tainted))
     )
     return Problem(f"Access-Control-Allow-Origin is {reason}; the browser needs exactly '{origin}'.", fix)
 
@@ -559,10 +563,9 @@ def _starlette_refusal(request: Request, origin: str, method: str, parts: list[s
         fixes.append(f"add {method} to allow_methods" if method == method.upper() else _write_method_fix(method))
     if "headers" in parts:
         fixes.append(f"add {', '.join(unsafe_header_names(request.headers))} to allow_headers")
-    joined = " and ".join(fixes)
     return Problem(
         f"The server refused the preflight: 400 'Disallowed CORS {', '.join(parts)}' (Starlette's CORSMiddleware).",
-        joined[:1].upper() + joined[1:] + ".",
+        _sentence(" and ".join(fixes)),
     )
 
 
@@ -603,7 +606,7 @@ def _method_problems(method: str, credentials: bool, response: Response) -> list
                 f"Access-Control-Allow-Methods lists '{same_letters[0]}', but the browser sends '{method}' and "
                 "compares methods case-sensitively.",
                 (
-                    _write_method_fix(method).capitalize() + "."
+                    _sentence(_write_method_fix(method))
                     if same_letters[0] == method.upper()
                     else f"Write '{method.upper()}' in fetch() and list '{method.upper()}' in allow_methods."
                 ),
@@ -665,6 +668,8 @@ def _max_age_notes(response: Response) -> list[str]:
     seconds = int(raw)
     if seconds == 0:
         return ["Access-Control-Max-Age 0: browsers send a preflight before every such request."]
+    if seconds <= min(cap for _, cap in MAX_AGE_CAPS):
+        return [f"Access-Control-Max-Age {seconds}: browsers cache this preflight for {seconds} s."]
     capped = ", ".join(f"{name} {min(seconds, cap)} s" for name, cap in MAX_AGE_CAPS)
     return [f"Access-Control-Max-Age {seconds}: browsers cache this preflight for {capped} (their caps)."]
 

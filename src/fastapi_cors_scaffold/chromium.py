@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 from fastapi_cors_scaffold.browser import Request
 
 if TYPE_CHECKING:
-    from playwright.sync_api import Browser
+    from playwright.sync_api import Browser, Frame
 
 EXECUTABLE_VARIABLE = "FASTAPI_CORS_SCAFFOLD_CHROMIUM"
 EXECUTABLES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable", "chrome")
@@ -30,6 +30,7 @@ NO_PLAYWRIGHT = (
     "--browser needs Playwright: pip install 'fastapi-cors-scaffold[browser]' (it uses the installed Chromium)."
 )
 PAGE = "<!doctype html><title>fastapi-cors-scaffold check</title>"
+NULL_PARENT = "https://sandbox-parent.invalid"
 LOCAL_NETWORK_MARK = "address space"
 FETCH = """
 async ([url, init, names, milliseconds]) => {
@@ -112,26 +113,52 @@ def _first_line(error: Exception) -> str:
 
 
 def run(browser: Browser, request: Request, timeout: float) -> Seen:
-    """`fetch()` the request from a page on `request.origin`, as the page's own code would write it."""
-    context = browser.new_context()
+    """`fetch()` the request from a page on `request.origin` in a fresh context: no cookies, no cached preflight."""
+    pages = Pages(browser)
     try:
+        return pages.fetch(request, timeout)
+    finally:
+        pages.close()
+
+
+class Pages:
+    """Pages on any origin in one browser context, kept for further requests (opening a page is the slow part).
+    The context caches preflights and keeps cookies, as a real browser does: vary the URL to avoid a cached one."""
+
+    def __init__(self, browser: Browser) -> None:
+        self.context = browser.new_context()
         # As if the user allowed Local Network Access; an outright block still shows in the console. Older
         # Playwright or Chromium know no such permission, and then there is nothing to grant.
         with suppress(Exception):
-            context.grant_permissions(["local-network-access"])
-        page = context.new_page()
-        console: list[str] = []
-        page.on("console", lambda message: console.append(message.text) if message.type == "error" else None)
-        if request.origin == "null":
-            page.goto(f"data:text/html,{PAGE}")
-        else:
-            page.route(f"{request.origin}/", lambda route: route.fulfill(content_type="text/html", body=PAGE))
-            page.goto(f"{request.origin}/")
+            self.context.grant_permissions(["local-network-access"])
+        self.frames: dict[str, Frame] = {}
+        self.console: list[str] = []
+
+    def fetch(self, request: Request, timeout: float) -> Seen:
+        """`fetch()` the request as the page's own code would write it."""
+        frame = self.frames.get(request.origin) or self._open(request.origin)
+        self.console.clear()
         init: dict[str, Any] = {"method": request.method, "headers": [list(pair) for pair in request.headers]}
         if request.credentials:
             init["credentials"] = "include"
-        result = page.evaluate(FETCH, [request.url, init, list(request.read), int(timeout * 1000)])
-        page.evaluate("0")  # one more round trip: console messages sent before the answer have all arrived
-        return Seen(result.get("status"), result.get("error"), tuple(console), result.get("headers") or {})
-    finally:
-        context.close()
+        result = frame.evaluate(FETCH, [request.url, init, list(request.read), int(timeout * 1000)])
+        frame.page.evaluate("0")  # one more round trip: console messages sent before the answer have all arrived
+        return Seen(result.get("status"), result.get("error"), tuple(self.console), result.get("headers") or {})
+
+    def close(self) -> None:
+        self.context.close()
+
+    def _open(self, origin: str) -> Frame:
+        """A page on `origin`, served by intercepting its URL; 'null' is the origin of a sandboxed iframe, here in a
+        page of a secure origin as it usually is."""
+        page = self.context.new_page()
+        page.on("console", lambda message: self.console.append(message.text) if message.type == "error" else None)
+        null = origin == "null"
+        url = f"{NULL_PARENT if null else origin}/"
+        body = f'{PAGE}<iframe sandbox="allow-scripts" srcdoc="{PAGE}"></iframe>' if null else PAGE
+        page.route(url, lambda route: route.fulfill(content_type="text/html", body=body))
+        page.goto(url)
+        page.unroute_all()  # while a route is set, Playwright answers CORS preflights itself
+        frame = page.frames[1] if null else page.main_frame
+        self.frames[origin] = frame
+        return frame
