@@ -115,6 +115,7 @@ class Problem:
 
     message: str
     fix: str
+    exposure: bool = False
 
 
 @dataclass(frozen=True)
@@ -162,7 +163,8 @@ class Verdict:
     @property
     def readable(self) -> dict[str, str | None]:
         """The value page code gets for each header of `request.read` from the final answer (None: it cannot)."""
-        if not self.allowed:
+        reached = all(problem.exposure for step in self.steps for problem in step.problems)
+        if not self.steps or not reached:
             return dict.fromkeys(self.request.read)
         final = self.steps[-1].response
         return {name: readable_header(name, self.request.credentials, final) for name in self.request.read}
@@ -317,11 +319,13 @@ def exposure_problem(name: str, credentials: bool, response: Response) -> Proble
             f"Page code can never read {name}: browsers hide it from every response, even exposed.",
             "Let the browser keep the cookie (credentials: 'include' sends it back); put anything the page must read "
             "in the body or in another, exposed header.",
+            exposure=True,
         )
     if response.get(name) is None:
         return Problem(
             f"The final answer has no {name} header, so page code reads null.",
             f"Make the server send {name} on this response.",
+            exposure=True,
         )
     raw = response.get("Access-Control-Expose-Headers")
     exposed = response.tokens("Access-Control-Expose-Headers")
@@ -335,7 +339,7 @@ def exposure_problem(name: str, credentials: bool, response: Response) -> Proble
         why = "the answer exposes no header (no Access-Control-Expose-Headers)"
     else:
         why = f"Access-Control-Expose-Headers lists {raw}"
-    return Problem(f"Page code cannot read {name}: it is not a safelisted response header and {why}.", fix)
+    return Problem(f"Page code cannot read {name}: it is not a safelisted response header and {why}.", fix, True)
 
 
 def local_network_note(origin: str, url: str) -> str | None:
@@ -560,7 +564,11 @@ def _starlette_refusal(request: Request, origin: str, method: str, parts: list[s
     if "origin" in parts:
         fixes.append(f"add '{origin}' to allow_origins" if origin != "null" else _allow_fix(origin, True))
     if "method" in parts:
-        fixes.append(f"add {method} to allow_methods" if method == method.upper() else _write_method_fix(method))
+        fixes.append(
+            f"add {method} to allow_methods"
+            if method == method.upper()
+            else f"{_write_method_fix(method)} (and list {method.upper()} in allow_methods if it is not)"
+        )
     if "headers" in parts:
         fixes.append(f"add {', '.join(unsafe_header_names(request.headers))} to allow_headers")
     return Problem(

@@ -13,6 +13,7 @@ import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
+from html import escape
 from typing import TYPE_CHECKING, Any
 
 from fastapi_cors_scaffold.browser import Request
@@ -29,7 +30,7 @@ NO_BROWSER = (
 NO_PLAYWRIGHT = (
     "--browser needs Playwright: pip install 'fastapi-cors-scaffold[browser]' (it uses the installed Chromium)."
 )
-PAGE = "<!doctype html><title>fastapi-cors-scaffold check</title>"
+PAGE = '<!doctype html><title>fastapi-cors-scaffold check</title><link rel="icon" href="data:,">'  # no favicon request
 NULL_PARENT = "https://sandbox-parent.invalid"
 LOCAL_NETWORK_MARK = "address space"
 FETCH = """
@@ -155,7 +156,7 @@ class Pages:
         page.on("console", lambda message: self.console.append(message.text) if message.type == "error" else None)
         null = origin == "null"
         url = f"{NULL_PARENT if null else origin}/"
-        body = f'{PAGE}<iframe sandbox="allow-scripts" srcdoc="{PAGE}"></iframe>' if null else PAGE
+        body = f'{PAGE}<iframe sandbox="allow-scripts" srcdoc="{escape(PAGE)}"></iframe>' if null else PAGE
         page.route(url, lambda route: route.fulfill(content_type="text/html", body=body))
         page.goto(url)
         page.unroute_all()  # while a route is set, Playwright answers CORS preflights itself

@@ -247,7 +247,7 @@ def check(
     from fastapi_cors_scaffold.policy import METHODS
 
     if origin != "null" and (problem := explain_origin(origin)):
-        _fail(f"--origin: {problem} (or 'null', the origin of sandboxed and file: pages)")
+        _fail(f"--origin: {problem.rstrip('.')}; 'null' is accepted too (sandboxed iframes, file: pages).")
     if not is_token(method):
         _fail(f"--method {method!r} is not an HTTP method name, e.g. {', '.join(METHODS[:4])}.")
     if reason := forbidden_method_reason(method):

@@ -172,8 +172,14 @@ def agreement(verdict: Verdict, seen: Seen) -> str:
 
 def print_browser(console: Console, verdict: Verdict, seen: Seen) -> None:
     """Chromium's own verdict and console message beside check's."""
-    if seen.error is None:
+    unread = [name for name, got in seen.headers.items() if got is None]
+    if seen.error is None and not unread:
         outcome = Text.assemble(("Chromium: allowed", "bold green"), f", fetch() resolved with status {seen.status}.")
+    elif seen.error is None:
+        outcome = Text.assemble(
+            ("Chromium: blocked", "bold red"),
+            f", fetch() resolved with status {seen.status} but page code cannot read {', '.join(unread)}.",
+        )
     else:
         outcome = Text.assemble(("Chromium: blocked", "bold red"), f", fetch() rejected: {seen.error}")
     console.print(outcome)
