@@ -101,6 +101,10 @@ ROUTES: dict[str, tuple[Answer, Answer]] = {
         NO_PREFLIGHT,
         Answer(307, cors(("Location", "/plain"), ("Content-Length", "20")), b"stray bytes, on HEAD"),
     ),
+    "/not-modified-with-body": (
+        NO_PREFLIGHT,
+        Answer(304, cors(("Content-Length", "20")), b"stray bytes, on 304"),
+    ),
     "/loop": (NO_PREFLIGHT, Answer(302, (("Access-Control-Allow-Origin", "{origin}"), ("Location", "/loop")))),
     "/max-age-day": (preflight("PUT", max_age="86400"), Answer(200, cors())),
 }

@@ -87,6 +87,7 @@ CASES = {
     "preflight-204-with-a-body": Case("/preflight-204-with-body", True, method="PUT"),
     "head-redirect-with-a-body": Case("/head-redirect-with-body", True, "follows the 307", "HEAD"),
     # Chromium (156) blocks the loop too, but its console blames Local Network Access, granted or not.
+    "not-modified-with-a-body": Case("/not-modified-with-body", True),
     "redirect-loop": Case("/loop", False, "More than 20 redirects", chromium_names_local_network=True),
     "null-origin": Case("/page-only", False, "not trust 'null'", origin="null"),
     "max-age-caps": Case("/max-age-day", True, "Chromium 7200 s, Firefox 86400 s, WebKit 600 s", "PUT"),

@@ -562,7 +562,9 @@ def _preflight_status_problem(request: Request, origin: str, method: str, url: s
 def _starlette_refusal(request: Request, origin: str, method: str, parts: list[str]) -> Problem:
     fixes = []
     if "origin" in parts:
-        fixes.append(f"add '{origin}' to allow_origins" if origin != "null" else _allow_fix(origin, True))
+        fixes.append(
+            f"add '{origin}' to allow_origins" if origin != "null" else _allow_fix(origin, origin != request.origin)
+        )
     if "method" in parts:
         fixes.append(
             f"add {method} to allow_methods"
