@@ -74,6 +74,9 @@ CASES = {
     "content-type-json": Case(
         "/plain", False, "nothing handles the preflight", "POST", (("Content-Type", "application/json"),)
     ),
+    "content-type-over-128-bytes": Case(
+        "/plain", False, "nothing handles the preflight", "POST", (("Content-Type", f"text/plain; x={LONG_ACCEPT}"),)
+    ),
     "accept-over-128-bytes": Case("/plain", False, "nothing handles the preflight", headers=(("Accept", LONG_ACCEPT),)),
     "read-safelisted": Case("/exposed", True, read=("Content-Type",)),
     "read-exposed": Case("/exposed", True, read=("X-Total-Count",), credentials=True),

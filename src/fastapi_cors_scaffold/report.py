@@ -164,8 +164,8 @@ def agreement(verdict: Verdict, seen: Seen) -> str:
         return "Chromium agrees with check."
     if seen.allowed:
         return (
-            "They differ: Chromium allows what the Fetch standard blocks (Firefox and Safari follow the standard); "
-            "the exit status follows the strict verdict."
+            "They differ: Chromium allows what the Fetch standard blocks (see the notes); the exit status follows "
+            "the strict verdict, which standard-following browsers enforce."
         )
     return "They differ: Chromium blocks what check allows; please report it, with both outputs."
 
