@@ -262,8 +262,13 @@ def cors_problems(origin: str, credentials: bool, response: Response, tainted: b
         return [
             Problem(
                 f"The answer has {what} ({', '.join(fields)}), and browsers accept exactly one value.",
-                f"Send one Access-Control-Allow-Origin header; {_allow_fix(origin, tainted, 'with')} "
-                "(a proxy and the application both adding CORS headers is the usual cause).",
+                "Send one Access-Control-Allow-Origin header (a proxy and the application both adding CORS headers is "
+                "the usual cause), "
+                + (
+                    f"with the requesting origin '{origin}'."
+                    if origin != "null"
+                    else f"and {_allow_fix(origin, tainted)}."
+                ),
             )
         ]
     value = fields[0]
@@ -460,7 +465,7 @@ def _forbidden(name: str) -> bool:
     return lowered in FORBIDDEN_HEADERS or lowered.startswith(("proxy-", "sec-"))
 
 
-def _allow_fix(origin: str, tainted: bool, verb: str = "") -> str:
+def _allow_fix(origin: str, tainted: bool) -> str:
     """How the server should allow `origin`: never by trusting `null`, which anyone can send."""
     if origin == "null" and tainted:
         return (
@@ -472,8 +477,6 @@ def _allow_fix(origin: str, tainted: bool, verb: str = "") -> str:
             "do not trust 'null' (every sandboxed iframe and data: or file: page sends it): serve the page from a real "
             "origin (https://host) and allow that one"
         )
-    if verb:
-        return f"{verb} the requesting origin '{origin}'"
     return f"add '{origin}' to the allowed origins (allow_origins), or make allow_origin_regex match it"
 
 
