@@ -174,3 +174,16 @@ def test_a_latin_1_value_reaches_the_server_as_latin_1(servers: Servers) -> None
     check(request_for(CASES["latin-1-header-value"], servers), timeout=5)
 
     assert Quirky.seen[-1][2]["X-Uni"] == "héllo"  # http.server decodes headers as Latin-1
+
+
+def test_local_network_access_is_a_finding_of_its_own(servers: Servers, pages: Pages) -> None:
+    """A page on a public http origin calling loopback: CORS allows it, Chromium's Local Network Access does not."""
+    request = Request(f"{servers.base}/star?case=local-network", "http://app.example.com")
+
+    verdict = check(request, timeout=5)
+    seen = pages.fetch(request, timeout=5)
+
+    assert verdict.allowed
+    assert any(note.startswith("Local Network Access, not CORS") for note in verdict.all_notes)
+    assert not seen.allowed and seen.local_network is not None
+    assert "not a secure context" in seen.local_network

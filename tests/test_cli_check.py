@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import sys
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler
 from typing import Any
@@ -16,7 +17,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
-from fastapi_cors_scaffold.chromium import EXECUTABLES
+from fastapi_cors_scaffold.chromium import EXECUTABLE_VARIABLE, EXECUTABLES
 from tests.cli_support import BIN, invoke, run_cli, serve_asgi, serve_handler
 
 PAGE = "http://localhost:5173"
@@ -328,6 +329,18 @@ def test_browser_without_a_browser_is_one_line_and_exit_2(starlette_url: str) ->
 
     assert result.exit_code == 2
     assert "apt-get install chromium" in result.stderr and result.stderr.count("\n") == 1
+
+
+def test_browser_without_playwright_says_which_extra_to_install(
+    starlette_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setitem(sys.modules, "playwright.sync_api", None)  # what importing it does where it is not installed
+    result = invoke(
+        "check", f"{starlette_url}/items/", "--origin", PAGE, "--browser", env={EXECUTABLE_VARIABLE: sys.executable}
+    )
+
+    assert result.exit_code == 2
+    assert "pip install 'fastapi-cors-scaffold[browser]'" in result.stderr and result.stderr.count("\n") == 1
 
 
 @pytest.mark.skipif(not any(map(shutil.which, EXECUTABLES)), reason="needs Chromium (apt-get install chromium)")
