@@ -22,7 +22,9 @@ from pathlib import Path
 
 from packaging.version import InvalidVersion, Version
 
-TEMPLATE_PATHS = ("copier.yml", "includes", "template")
+# The rules module and its messages live in the package; the template links to them (template/ and includes/).
+RULES_PATHS = ("src/fastapi_cors_scaffold/cors_rules.py", "src/fastapi_cors_scaffold/cors_messages.json")
+TEMPLATE_PATHS = ("copier.yml", "includes", "template", *RULES_PATHS)
 BUNDLE_NAME = "history.bundle"
 REF_NAME = "ref"
 
