@@ -295,7 +295,8 @@ def cors_problems(origin: str, credentials: bool, response: Response, tainted: b
             return [
                 Problem(
                     f"The request is credentialed, but Access-Control-Allow-Credentials is {got}, not exactly 'true'.",
-                    "Send one Access-Control-Allow-Credentials: true (allow_credentials=True), or drop credentials.",
+                    "Send one Access-Control-Allow-Credentials: true (allow_credentials=True), or drop "
+                    "credentials: 'include' from the page's fetch() call.",
                 )
             ]
     return []
@@ -609,7 +610,8 @@ def _method_problems(method: str, credentials: bool, response: Response) -> list
         return [
             Problem(
                 "Access-Control-Allow-Methods is '*', which is only a wildcard for requests without credentials.",
-                f"List {method} explicitly in Access-Control-Allow-Methods.",
+                f"List {method} explicitly in Access-Control-Allow-Methods (Starlette's allow_methods=['*'] "
+                "already sends the full list, which works with credentials).",
             )
         ]
     same_letters = [item for item in methods if item.upper() == method.upper()]

@@ -2,8 +2,9 @@
 
 Playwright is an optional extra (`fastapi-cors-scaffold[browser]`) and drives the Chromium or Chrome already installed;
 it downloads nothing. The page on ORIGIN is served by intercepting its URL, so any origin, http or https, works without
-a server or a certificate. Each request gets a fresh browser context: no cookies, no preflight cache from an earlier
-one. The browser's verdict is shown beside `check`'s strict one, never instead of it.
+a server or a certificate. `run` gives the request a fresh browser context (no cookies, no cached preflight); `Pages`
+keeps one context for many requests, as the tests make. The browser's verdict is shown beside `check`'s strict one,
+never instead of it.
 """
 
 from __future__ import annotations
