@@ -94,3 +94,13 @@ def test_the_service_carries_the_packages_rules_unchanged(tmp_path: Path) -> Non
         assert shipped.read_bytes() == (package / name).read_bytes()
     assert (project / "src" / "my_service" / "cors_rules.py").read_text().startswith('"""Template-owned')
     assert "Template-owned" in json.loads((project / "src" / "my_service" / "cors_messages.json").read_text())["_about"]
+
+
+def test_methods_typed_as_text_become_a_list_everywhere(tmp_path: Path) -> None:
+    project = render(tmp_path / "service", {"allow_methods": "GET, POST, PROPFIND"})
+
+    assert (
+        'cors_allow_methods: NameList = ["GET", "POST", "PROPFIND"]'
+        in (project / "src" / "my_service" / "settings.py").read_text()
+    )
+    assert "| `GET,POST,PROPFIND` |" in (project / "README.md").read_text()

@@ -268,7 +268,7 @@ def _sampled_problem(regex: str, compiled: re.Pattern[str], setting: str) -> Pro
         scheme, _, authority = sample.partition("://")
         host, colon, port = authority.partition(":")
         suffix = _public_suffix(host)
-        if suffix is None and "." in host and not _is_ip(host):
+        if suffix is None and "." in host and not is_ip(host):
             for tld in ("net", "org", "io", "com"):
                 attacker = f"{scheme}://{host.rpartition('.')[0]}.{tld}{colon}{port}"
                 if compiled.fullmatch(attacker):
@@ -288,7 +288,7 @@ def _sampled_problem(regex: str, compiled: re.Pattern[str], setting: str) -> Pro
 
 def _scanner_origins(scheme: str, host: str, port: str) -> list[str]:
     """Origins that CORS scanners derive from a trusted one; each can be had by someone other than its owner."""
-    site = _registrable(host)
+    site = registrable_domain(host)
     return [
         f"{scheme}://{host}.evil.net{port}",
         f"{scheme}://evil{site}{port}",
@@ -307,14 +307,15 @@ def _suffix_list() -> Any:
 
 
 def _public_suffix(host: str) -> str | None:
-    if _is_ip(host) or "." not in host:
+    if is_ip(host) or "." not in host:
         return None
     suffix: str | None = _suffix_list().publicsuffix(host, accept_unknown=False)
     return suffix
 
 
-def _registrable(host: str) -> str:
-    if _is_ip(host):
+def registrable_domain(host: str) -> str:
+    """The part of `host` a person registers, by the public-suffix list (`a.example.co.uk` → `example.co.uk`)."""
+    if is_ip(host):
         return host
     private: str | None = _suffix_list().privatesuffix(host)
     return private or host
@@ -461,7 +462,7 @@ def _balanced(regex: str) -> bool:
     return depth == 0
 
 
-def _is_ip(host: str) -> bool:
+def is_ip(host: str) -> bool:
     try:
         ipaddress.ip_address(host.strip("[]"))
     except ValueError:
