@@ -234,7 +234,9 @@ def check(
     ] = 10.0,
     in_browser: Annotated[
         bool,
-        typer.Option("--browser", help="Also run the request in headless Chromium and show its verdict beside."),
+        typer.Option(
+            "--browser", help="Also run the request in headless Chromium and show its verdict beside check's."
+        ),
     ] = False,
     as_json: Json = False,
 ) -> None:
