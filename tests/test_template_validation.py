@@ -25,7 +25,7 @@ def refusal(tmp_path: Path, data: dict[str, Any]) -> str:
 
 BAD_ANSWERS = [
     ({"allow_origin_regex": "https://a**"}, "multiple repeat"),
-    ({"allowed_origins": ""}, "allowed_origins: no origin was given"),
+    ({"allowed_origins": ""}, "question 'allowed_origins': no origin was given"),
     ({"project_name": "  "}, "empty"),
     ({"project_name": "Billing\rAPI"}, "control or line-break character"),
     ({"description": "Two\nlines"}, "control or line-break character"),

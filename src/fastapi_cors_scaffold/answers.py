@@ -7,6 +7,7 @@ the person gave, never a default of its own, and its output is what `copier copy
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -159,7 +160,9 @@ def recommended_policy(questions: Mapping[str, Any]) -> Policy:
         for question, spec in questions.items()
         if question in CORS_QUESTIONS and isinstance(spec, Mapping) and "default" in spec
     }
-    return policy_from_answers(defaults, Policy())
+    recommended = policy_from_answers({**defaults, "allow_credentials": False}, Policy())
+    # Credentials default to on unless the origins are '*' (a Jinja default in copier.yml): follow the same rule.
+    return dataclasses.replace(recommended, allow_credentials="*" not in recommended.allow_origins)
 
 
 def _fields_of(policy: Policy) -> dict[str, Any]:
