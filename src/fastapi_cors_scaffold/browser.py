@@ -14,17 +14,16 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from urllib.parse import urljoin, urlsplit
 
+from fastapi_cors_scaffold.cors_rules import FORBIDDEN_METHODS, MESSAGES, NEVER_EXPOSED, NORMALIZED_METHODS
 from fastapi_cors_scaffold.origins import origin_of
 
 Headers = tuple[tuple[str, str], ...]
 
 SAFELISTED_METHODS = frozenset({"GET", "HEAD", "POST"})
-NORMALIZED_METHODS = frozenset({"DELETE", "GET", "HEAD", "OPTIONS", "POST", "PUT"})
-FORBIDDEN_METHODS = frozenset({"CONNECT", "TRACE", "TRACK"})
 SAFELISTED_RESPONSE_HEADERS = frozenset(
     {"cache-control", "content-language", "content-length", "content-type", "expires", "last-modified", "pragma"}
 )
-FORBIDDEN_RESPONSE_HEADERS = frozenset({"set-cookie", "set-cookie2"})
+FORBIDDEN_RESPONSE_HEADERS = NEVER_EXPOSED
 SAFELISTED_CONTENT_TYPES = frozenset({"application/x-www-form-urlencoded", "multipart/form-data", "text/plain"})
 NON_WILDCARD_HEADERS = frozenset({"authorization"})
 FORBIDDEN_HEADERS = frozenset(
@@ -474,10 +473,7 @@ def _allow_fix(origin: str, tainted: bool) -> str:
             "the final URL directly, rather than trusting 'null' (anyone can send it)"
         )
     if origin == "null":
-        return (
-            "do not trust 'null' (every sandboxed iframe and data: or file: page sends it): serve the page from a real "
-            "origin (https://host) and allow that one"
-        )
+        return f"do not trust 'null': {MESSAGES['origin.null']['fix']}, and allow that one"
     return f"add '{origin}' to the allowed origins (allow_origins), or make allow_origin_regex match it"
 
 
