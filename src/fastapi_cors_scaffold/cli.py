@@ -117,7 +117,15 @@ def new(
     Only the answers you give are recorded in .copier-answers.yml; every CORS setting you leave out follows the
     template's recommendation on each `update`. Questions without a flag are asked, unless --defaults.
     """
-    from fastapi_cors_scaffold.answers import FLAGS, answer_errors, given, parse_data, split_items, typed_data
+    from fastapi_cors_scaffold.answers import (
+        FLAGS,
+        answer_errors,
+        given,
+        parse_data,
+        split_items,
+        typed_data,
+        unknown_data_error,
+    )
 
     answers = given(
         {
@@ -143,6 +151,8 @@ def new(
         extra = parse_data(data or [])
     except ValueError as error:
         _fail(str(error))
+    if unknown := unknown_data_error(extra, _questions()):
+        _fail(unknown)
     from_data = typed_data(extra)
     spelled = {**FLAGS, **{question: f"--data {question}" for question in from_data if question not in answers}}
     problems = answer_errors({**from_data, **answers}, _recommendation(), spelled)
@@ -176,12 +186,14 @@ def update(
 
     Works offline; answers you gave stay, settings you left out take the template's current recommendation.
     """
-    from fastapi_cors_scaffold.answers import parse_data, stored_answer_errors, typed_data
+    from fastapi_cors_scaffold.answers import parse_data, stored_answer_errors, typed_data, unknown_data_error
 
     try:
         extra = parse_data(data or [])
     except ValueError as error:
         _fail(str(error))
+    if unknown := unknown_data_error(extra, _questions()):
+        _fail(unknown)
     stored = _stored_answers(destination)
     if problems := stored_answer_errors({**stored, **typed_data(extra)}, _recommendation()):
         _fail(problems[0])
@@ -393,6 +405,19 @@ def _recommendation() -> Policy:
         return recommendation()
     except ScaffoldError as error:
         _fail(str(error))
+
+
+def _questions() -> list[str]:
+    """The question names of the shipped template's copier.yml."""
+    import yaml
+
+    from fastapi_cors_scaffold.shipped import ScaffoldError, template_files
+
+    try:
+        loaded = yaml.safe_load((template_files() / "copier.yml").read_text(encoding="utf-8"))
+    except ScaffoldError as error:
+        _fail(str(error))
+    return [key for key in loaded if not key.startswith("_")]
 
 
 def _stored_answers(project: Path) -> dict[str, Any]:
