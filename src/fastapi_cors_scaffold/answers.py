@@ -42,6 +42,7 @@ FLAGS = {
     "docker": "--docker/--no-docker",
     "ci_workflow": "--ci/--no-ci",
     "pre_commit": "--pre-commit/--no-pre-commit",
+    "renovate": "--renovate/--no-renovate",
 }
 
 _ITEM = re.compile(r"[^,\s]+")
