@@ -10,6 +10,7 @@ import sys
 import tarfile
 import threading
 import time
+import tomllib
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -28,6 +29,23 @@ TEMPLATE_PATHS = ("copier.yml", "includes", "template")
 COMMAND = str(BIN / "fastapi-cors-scaffold")
 HOME_VARIABLE = "FASTAPI_CORS_SCAFFOLD_HOME"
 CHECKOUT_VARIABLE = "FASTAPI_CORS_SCAFFOLD_CHECKOUT"
+TEMPLATE_VARIABLE = "FASTAPI_CORS_SCAFFOLD_TEMPLATE"
+CANONICAL = tomllib.loads((REPOSITORY / "pyproject.toml").read_text())["project"]["urls"]["Repository"]
+
+
+def network(served: Path) -> dict[str, str]:
+    """Environment in which git fetches the canonical URL from `served`: the tests' stand-in for the network."""
+    return {
+        "GIT_CONFIG_COUNT": "1",
+        "GIT_CONFIG_KEY_0": f"url.{served}.insteadOf",
+        "GIT_CONFIG_VALUE_0": CANONICAL,
+    }
+
+
+def published(checkout: Path, destination: Path) -> Path:
+    """The template's repository as its public server would hold it: a bare clone with the release tags."""
+    git(checkout.parent, "clone", "--quiet", "--bare", str(checkout), str(destination))
+    return destination
 
 
 def invoke(*args: str, env: Mapping[str, str] | None = None) -> Result:

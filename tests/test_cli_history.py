@@ -6,8 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from fastapi_cors_scaffold.history import HistoryError, build_bundle, bundle_heads, install_bundle
+from fastapi_cors_scaffold.history import HistoryError, build_bundle, bundle_heads, install_bundle, releases
 from tests.cli_support import CHECKOUT_VARIABLE, TEMPLATE_PATHS, committed_copy, invoke
+from tests.rendering import REPOSITORY
 from tests.repositories import commit_all, git
 
 
@@ -49,6 +50,53 @@ def test_commits_after_a_release_are_post_releases_named_by_their_commit(checkou
 
 def test_without_any_release_the_count_of_commits_is_the_version(checkout: Path, tmp_path: Path) -> None:
     assert build_bundle(checkout, tmp_path / "b.bundle") == f"0.0.0.post1+git-g{head(checkout)[:12]}"
+
+
+def declare(checkout: Path, version: str, *sections: str) -> None:
+    """Set pyproject.toml's version and CHANGELOG.md's section headings, and commit."""
+    (checkout / "pyproject.toml").write_text(f'[project]\nname = "t"\nversion = "{version}"\n')
+    (checkout / "CHANGELOG.md").write_text(
+        "# Changelog\n\n" + "".join(f"## {title}\n\nNotes.\n\n" for title in sections)
+    )
+    commit_all(checkout, f"Version {version}: {', '.join(sections) or 'no section'}")
+
+
+def test_releases_are_read_from_the_history_without_any_tag(checkout: Path, tmp_path: Path) -> None:
+    """A release is the first commit whose CHANGELOG dates the version pyproject.toml declares."""
+    declare(checkout, "0.1.0", "Unreleased")
+    declare(checkout, "0.1.0", "0.1.0 — 2026-11-25")
+    first = head(checkout)
+    declare(checkout, "0.1.0", "Unreleased", "0.1.0 — 2026-11-25")
+    declare(checkout, "0.2.0", "0.2.0 - 2026-12-01", "0.1.0 — 2026-11-25")
+    second = head(checkout)
+    (checkout / "template" / "README.md").write_text("after 0.2.0\n")
+    commit_all(checkout, "Work after the release")
+    assert not git(checkout, "tag"), "a fresh clone has no tags"
+
+    assert releases(checkout / ".git") == {"0.1.0": first, "0.2.0": second}
+    name = build_bundle(checkout, tmp_path / "b.bundle")
+    heads = bundle_heads(tmp_path / "b.bundle")
+    assert name == f"0.2.0.post1+git-g{head(checkout)[:12]}"
+    assert heads["refs/tags/0.1.0"] == first and heads["refs/tags/0.2.0"] == second
+
+
+def test_a_tag_already_in_the_checkout_wins_over_the_derived_one(checkout: Path, tmp_path: Path) -> None:
+    declare(checkout, "1.0.0", "1.0.0 — 2026-11-25")
+    derived = head(checkout)
+    (checkout / "template" / "README.md").write_text("v2\n")
+    commit_all(checkout, "Second")
+    git(checkout, "tag", "1.0.0")
+
+    assert build_bundle(checkout, tmp_path / "b.bundle") == "1.0.0"
+    assert bundle_heads(tmp_path / "b.bundle")["refs/tags/1.0.0"] == head(checkout) != derived
+
+
+def test_this_repository_released_0_1_0_at_the_changelog_commit() -> None:
+    if git(REPOSITORY, "rev-parse", "--is-shallow-repository") == "true":
+        pytest.skip("a shallow clone has no history to read releases from")
+    found = releases(Path(git(REPOSITORY, "rev-parse", "--absolute-git-dir")))
+
+    assert found["0.1.0"] == git(REPOSITORY, "rev-parse", "fc2adb1")
 
 
 def test_uncommitted_template_edits_are_one_more_commit_and_always_the_same_one(checkout: Path, tmp_path: Path) -> None:
