@@ -147,7 +147,7 @@ def update_one(project: Path, options: Options) -> Outcome:
     return outcome
 
 
-def test_command(project: Path) -> str:
+def readme_test_command(project: Path) -> str:
     """The test command a generated project's README gives (the first line of a code block that runs pytest)."""
     readme = project / "README.md"
     text = readme.read_text(encoding="utf-8", errors="replace") if readme.is_file() else ""
@@ -164,7 +164,7 @@ def test_command(project: Path) -> str:
 
 def run_project_tests(project: Path) -> tuple[bool, str]:
     """Run the project's own test command in it; (passed, why not)."""
-    command = test_command(project)
+    command = readme_test_command(project)
     try:
         result = subprocess.run(
             shlex.split(command), cwd=project, capture_output=True, text=True, timeout=TEST_TIMEOUT, check=False
@@ -182,7 +182,10 @@ def print_outcomes(console: Console, outcomes: Sequence[Outcome]) -> None:
     from rich.table import Table
 
     table = Table(box=None, pad_edge=False)
-    for column in ("project", "status", "release", "recommendations changed", "conflicts", "tests"):
+    table.add_column("project", overflow="fold")
+    for column in ("status", "release"):
+        table.add_column(column, no_wrap=True)
+    for column in ("recommendations changed", "conflicts", "tests"):
         table.add_column(column)
     for outcome in outcomes:
         release = f"{outcome.before} → {outcome.after}" if outcome.before != outcome.after else str(outcome.after)

@@ -72,6 +72,18 @@ def build_bundle(checkout: Path, bundle: Path) -> str:
     return name
 
 
+def checkout_state(checkout: Path) -> str:
+    """What `build_bundle` depends on: the checkout's HEAD and the content of its uncommitted template edits."""
+    head = _git("rev-parse", "HEAD", cwd=checkout)
+    status = _git("status", "--porcelain", "--untracked-files=all", "--", *TEMPLATE_PATHS, cwd=checkout)
+    if not status:
+        return head
+    edited = [line[3:].split(" -> ")[-1] for line in status.splitlines()]
+    present = [name for name in edited if (checkout / name).is_file()]
+    hashed = _git("hash-object", "--", *present, cwd=checkout) if present else ""
+    return f"{head} {status} {hashed}"
+
+
 def releases(repo: Path, tip: str = "HEAD") -> dict[str, str]:
     """{version: commit} of every release in the history of `tip`: the first commit whose CHANGELOG.md dates the
     version that its pyproject.toml declares."""

@@ -22,7 +22,14 @@ from pathlib import Path
 from typing import Any
 
 from fastapi_cors_scaffold.answers import recommended_policy
-from fastapi_cors_scaffold.history import BUNDLE_NAME, REF_NAME, build_bundle, install_bundle, write_mirror
+from fastapi_cors_scaffold.history import (
+    BUNDLE_NAME,
+    REF_NAME,
+    build_bundle,
+    checkout_state,
+    install_bundle,
+    write_mirror,
+)
 from fastapi_cors_scaffold.policy import Policy
 
 HOME_VARIABLE = "FASTAPI_CORS_SCAFFOLD_HOME"
@@ -119,8 +126,7 @@ def install_template(*, need_user_copy: bool = False) -> InstalledTemplate:
         ref = (PACKAGED / REF_NAME).read_text().strip()
         shipped = PACKAGED / BUNDLE_NAME
     else:
-        shipped = Path(process_scratch()) / BUNDLE_NAME
-        ref = build_bundle(checkout, shipped)
+        shipped, ref = _built(checkout)
     try:
         target = user_home() / USER_BUNDLE
         install_bundle(shipped, target)
@@ -137,7 +143,19 @@ def shipped_release() -> str:
     if checkout is None:
         template_files()
         return (PACKAGED / REF_NAME).read_text().strip()
-    return build_bundle(checkout, Path(process_scratch()) / BUNDLE_NAME)
+    return _built(checkout)[1]
+
+
+_BUILT: dict[tuple[Path, str], tuple[Path, str]] = {}
+
+
+def _built(checkout: Path) -> tuple[Path, str]:
+    """The bundle of a checkout, built once per state of it (its HEAD and template edits) in this process."""
+    state = checkout_state(checkout)
+    if (checkout, state) not in _BUILT:
+        bundle = Path(process_scratch()) / f"{len(_BUILT)}-{BUNDLE_NAME}"
+        _BUILT[checkout, state] = bundle, build_bundle(checkout, bundle)
+    return _BUILT[checkout, state]
 
 
 @cache
