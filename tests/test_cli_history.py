@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
 from fastapi_cors_scaffold.history import HistoryError, build_bundle, bundle_heads, install_bundle, releases
-from tests.cli_support import CHECKOUT_VARIABLE, TEMPLATE_PATHS, committed_copy, invoke
+from tests.cli_support import BIN, CHECKOUT_VARIABLE, TEMPLATE_PATHS, committed_copy, invoke
 from tests.rendering import REPOSITORY
 from tests.repositories import commit_all, git
 
@@ -158,3 +160,19 @@ def test_a_file_that_is_not_a_bundle_is_refused(tmp_path: Path) -> None:
     (tmp_path / "x.bundle").write_text("hello\n")
     with pytest.raises(HistoryError, match="not a git bundle"):
         bundle_heads(tmp_path / "x.bundle")
+
+
+def test_the_release_workflow_lints_clean_and_its_script_prints_the_releases(checkout: Path) -> None:
+    workflow = REPOSITORY / ".github" / "workflows" / "release.yml"
+    linted = subprocess.run([str(BIN / "actionlint"), str(workflow)], capture_output=True, text=True, check=False)
+    assert linted.returncode == 0, linted.stdout + linted.stderr
+    assert "history.py releases" in workflow.read_text()
+    declare(checkout, "0.3.0", "0.3.0 — 2026-12-01")
+
+    script = REPOSITORY / "src" / "fastapi_cors_scaffold" / "history.py"
+    printed = subprocess.run(
+        [sys.executable, str(script), "releases"], cwd=checkout, capture_output=True, text=True, check=False
+    )
+
+    assert printed.returncode == 0, printed.stderr
+    assert printed.stdout == f"0.3.0 {head(checkout)}\n"

@@ -169,3 +169,12 @@ def test_update_needs_an_answers_file(checkout: Path, tmp_path: Path) -> None:
 
     assert result.exit_code == 2
     assert ".copier-answers.yml" in result.stderr
+
+
+def test_version_names_the_package_and_the_template_release_it_ships(checkout: Path) -> None:
+    release(checkout, "1.1.0")
+
+    result = invoke("--version")
+
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith("fastapi-cors-scaffold ") and result.stdout.endswith(", template 1.1.0\n")
