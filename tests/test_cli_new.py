@@ -22,6 +22,7 @@ from tests.cli_support import (
     network,
     run_cli,
 )
+from tests.rendering import REPOSITORY
 from tests.table import load_origin_table
 
 VALID, INVALID = load_origin_table()
@@ -272,3 +273,19 @@ def test_an_unwritable_destination_is_refused_in_one_line(tmp_path: Path) -> Non
 
     assert result.exit_code == 2 and result.stderr.count("\n") == 1
     assert "cannot be created" in result.stderr and "not a writable directory" in result.stderr
+
+
+def test_the_readmes_demo_command_records_the_repository_url(tmp_path: Path) -> None:
+    """The README's first command generates with `new`: the demo records a source `copier update` can use."""
+    readme = (REPOSITORY / "README.md").read_text()
+    demo = readme.split("```sh\n", 1)[1].split("\n```", 1)[0].splitlines()[1]
+    steps = [step.strip() for step in demo.split("&&")]
+    generate = next(step for step in steps if step.startswith("fastapi-cors-scaffold new "))
+    assert steps.index(generate) > steps.index("rm -rf /tmp/demo-service"), "the demo replaces an earlier demo"
+    assert steps[-1].startswith("uvicorn ")
+
+    args = generate.replace("/tmp/demo-service", str(tmp_path / "demo")).split()[1:]
+    result = run_cli(*args, cwd=tmp_path)
+
+    assert result.returncode == 0, result.stderr
+    assert answers_of(tmp_path / "demo")["_src_path"] == CANONICAL
