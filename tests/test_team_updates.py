@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -67,6 +68,18 @@ def copier(*args: str, cwd: Path, env: dict[str, str]) -> str:
     return result.stdout
 
 
+def scheduled_check(project: Path, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    """The generated workflow's scheduled step, run as written but with this environment's Copier for `uvx`'s."""
+    workflow = yaml.safe_load((project / ".github" / "workflows" / "ci.yml").read_text())
+    (step,) = [step for step in workflow["jobs"]["template"]["steps"] if step.get("name") == "copier check-update"]
+    uvx = "uvx --from 'copier>=9.19,<10' copier"
+    assert uvx in step["run"]
+    script = step["run"].replace(uvx, str(BIN / "copier"))
+    return subprocess.run(
+        ["bash", "-e", "-c", script], cwd=project, env=env, capture_output=True, text=True, check=False
+    )
+
+
 def answers_of(project: Path) -> dict[str, object]:
     loaded = yaml.safe_load((project / ".copier-answers.yml").read_text())
     assert isinstance(loaded, dict)
@@ -84,13 +97,16 @@ def test_a_teammate_checks_for_and_takes_a_new_release_with_plain_copier(checkou
 
     check = json.loads(copier("check-update", "--output-format", "json", cwd=teammate, env=env))
     assert check == {"update_available": True, "current_version": "1.0.0", "latest_version": "1.1.0"}
+    scheduled = scheduled_check(teammate, env)
+    assert scheduled.returncode == 1, scheduled.stdout + scheduled.stderr
+    assert "::error" in scheduled.stdout and "run 'copier update --defaults'" in scheduled.stdout
     copier("update", "--defaults", "--quiet", cwd=teammate, env=env)
 
     assert answers_of(teammate)["_commit"] == "1.1.0"
     assert max_age_of(teammate) == "900"
     assert not (tmp_path / "teammate-home" / ".local" / "share" / "fastapi-cors-scaffold").exists()
-    quiet = run_cli("check-update", "--quiet", cwd=teammate, env=env, command=str(BIN / "copier"))
-    assert quiet.returncode == 0, "up to date after the update"
+    commit_all(teammate, "Template 1.1.0")
+    assert scheduled_check(teammate, env).returncode == 0, "up to date after the update"
 
 
 def test_renovates_command_line_follows_recommendations_keeps_pins_and_user_code(
