@@ -33,6 +33,10 @@ TEMPLATE_VARIABLE = "FASTAPI_CORS_SCAFFOLD_TEMPLATE"
 CANONICAL = tomllib.loads((REPOSITORY / "pyproject.toml").read_text())["project"]["urls"]["Repository"]
 
 
+# Git may fetch local repositories and bundles only: a run that tried the real network would fail, not send traffic.
+LOCAL_GIT_ONLY = ("GIT_ALLOW_PROTOCOL", "file")
+
+
 def network(served: Path) -> dict[str, str]:
     """Environment in which git fetches the canonical URL from `served`: the tests' stand-in for the network."""
     return {

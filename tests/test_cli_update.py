@@ -12,6 +12,7 @@ from tests.cli_support import (
     CANONICAL,
     CHECKOUT_VARIABLE,
     HOME_VARIABLE,
+    LOCAL_GIT_ONLY,
     TEMPLATE_PATHS,
     commit_all,
     committed_copy,
@@ -33,6 +34,7 @@ def checkout(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv(CHECKOUT_VARIABLE, str(clone))
     monkeypatch.setenv(HOME_VARIABLE, str(tmp_path / "home"))
     monkeypatch.setenv("COPIER_CACHE_DIR", str(tmp_path / "copier-cache"))
+    monkeypatch.setenv(*LOCAL_GIT_ONLY)
     return clone
 
 

@@ -10,7 +10,15 @@ import pytest
 
 from fastapi_cors_scaffold.fleet import is_ours, readme_test_command
 from fastapi_cors_scaffold.shipped import question_names
-from tests.cli_support import BIN, CHECKOUT_VARIABLE, HOME_VARIABLE, TEMPLATE_PATHS, committed_copy, invoke
+from tests.cli_support import (
+    BIN,
+    CHECKOUT_VARIABLE,
+    HOME_VARIABLE,
+    LOCAL_GIT_ONLY,
+    TEMPLATE_PATHS,
+    committed_copy,
+    invoke,
+)
 from tests.repositories import commit_all, git
 from tests.test_cli_update import max_age_of, release
 
@@ -25,6 +33,7 @@ def checkout(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv(CHECKOUT_VARIABLE, str(clone))
     monkeypatch.setenv(HOME_VARIABLE, str(tmp_path / "home"))
     monkeypatch.setenv("COPIER_CACHE_DIR", str(tmp_path / "copier-cache"))
+    monkeypatch.setenv(*LOCAL_GIT_ONLY)
     return clone
 
 
@@ -95,9 +104,9 @@ def test_with_test_each_projects_own_readme_command_decides(checkout: Path, tmp_
     root = tmp_path / "services"
     passing = made(root / "passing")
     failing = made(root / "failing", like=passing)
-    for project in (passing, failing):
-        edit(project / "README.md", "uv run pytest ", f"{BIN / 'python'} -m pytest -q -p no:cacheprovider -x ")
-        assert readme_test_command(project).endswith("-m pytest -q -p no:cacheprovider -x")
+    for project, only in ((passing, ""), (failing, " tests/test_ours.py")):
+        edit(project / "README.md", "uv run pytest ", f"{BIN / 'python'} -m pytest -q -p no:cacheprovider{only} ")
+        assert readme_test_command(project).endswith(f"-m pytest -q -p no:cacheprovider{only}")
     (failing / "tests" / "test_ours.py").write_text("def test_ours() -> None:\n    assert 1 + 1 == 3\n")
     for project in (passing, failing):
         commit_all(project, "Our test command, and our tests")

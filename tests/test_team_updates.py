@@ -19,6 +19,7 @@ from tests.cli_support import (
     CANONICAL,
     CHECKOUT_VARIABLE,
     HOME_VARIABLE,
+    LOCAL_GIT_ONLY,
     TEMPLATE_PATHS,
     committed_copy,
     invoke,
@@ -43,6 +44,7 @@ def checkout(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv(CHECKOUT_VARIABLE, str(clone))
     monkeypatch.setenv(HOME_VARIABLE, str(tmp_path / "author-home"))
     monkeypatch.setenv("COPIER_CACHE_DIR", str(tmp_path / "author-cache"))
+    monkeypatch.setenv(*LOCAL_GIT_ONLY)
     return clone
 
 
