@@ -20,13 +20,14 @@ import uvicorn
 from starlette.types import ASGIApp
 from typer.testing import CliRunner, Result
 
+from fastapi_cors_scaffold import history
 from fastapi_cors_scaffold.cli import app
 from tests.rendering import REPOSITORY
 from tests.repositories import commit_all, git
 
 BIN = Path(sys.executable).parent
-TEMPLATE_PATHS = ("copier.yml", "includes", "template")
 COMMAND = str(BIN / "fastapi-cors-scaffold")
+TEMPLATE_PATHS = history.TEMPLATE_PATHS
 HOME_VARIABLE = "FASTAPI_CORS_SCAFFOLD_HOME"
 CHECKOUT_VARIABLE = "FASTAPI_CORS_SCAFFOLD_CHECKOUT"
 TEMPLATE_VARIABLE = "FASTAPI_CORS_SCAFFOLD_TEMPLATE"

@@ -1,17 +1,72 @@
-"""The shared table of configured origins (tests/data/origins.toml), loaded the same way by every test module."""
+"""The table of CORS rules (tests/data/cors_rules.toml), loaded the same way by every test of a door."""
 
 from __future__ import annotations
 
 import tomllib
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
-ORIGINS_TOML = Path(__file__).parent / "data" / "origins.toml"
+TABLE = Path(__file__).parent / "data" / "cors_rules.toml"
+SETTINGS = (
+    "allow_origins",
+    "allow_origin_regex",
+    "allow_credentials",
+    "allow_methods",
+    "allow_headers",
+    "expose_headers",
+    "max_age",
+)
 
 
-def load_origin_table() -> tuple[list[str], list[tuple[str, str]]]:
-    """(valid origins, [(invalid origin, hint)]): the spec every implementation of the origin rules must meet."""
-    with ORIGINS_TOML.open("rb") as file:
+@dataclass(frozen=True)
+class Row:
+    """A whole policy (the base with the row's changes), the rule that refuses it, and who can decide it."""
+
+    settings: dict[str, Any]
+    changed: dict[str, Any]
+    rule: str | None
+    production: str | None
+    python_only: bool
+
+    @property
+    def id(self) -> str:
+        return " ".join(f"{name}={value!r}" for name, value in self.changed.items())
+
+    def production_rule(self) -> str | None:
+        return self.rule or self.production
+
+
+def load_rows() -> list[Row]:
+    with TABLE.open("rb") as file:
         table = tomllib.load(file)
-    valid = [str(origin) for origin in table["valid"]]
-    invalid = [(str(row["origin"]), str(row["hint"])) for row in table["invalid"]]
-    return valid, invalid
+    rows = []
+    for raw in table["row"]:
+        changed = {name: raw[name] for name in SETTINGS if name in raw}
+        rows.append(
+            Row(
+                settings={**table["base"], **changed},
+                changed=changed,
+                rule=raw.get("rule"),
+                production=raw.get("production"),
+                python_only=raw.get("decided_by") == "python",
+            )
+        )
+    return rows
+
+
+ROWS = load_rows()
+VALID_ORIGINS = [
+    row.changed["allow_origins"][0]
+    for row in ROWS
+    if list(row.changed) == ["allow_origins"] and row.rule is None and len(row.changed["allow_origins"]) == 1
+]
+INVALID_ORIGINS = [
+    row.changed["allow_origins"][1]
+    for row in ROWS
+    if list(row.changed) == ["allow_origins"]
+    and row.rule
+    and row.rule.startswith("origin.")
+    and row.rule != "origin.duplicate"
+    and len(row.changed["allow_origins"]) == 2
+]

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import warnings
 from pathlib import Path
 
+import copier
 import pytest
 import yaml
 
@@ -180,3 +182,57 @@ def test_version_names_the_package_and_the_template_release_it_ships(checkout: P
 
     assert result.exit_code == 0, result.output
     assert result.stdout.startswith("fastapi-cors-scaffold ") and result.stdout.endswith(", template 1.1.0\n")
+
+
+def test_a_stored_answer_the_rules_now_refuse_is_named_with_the_data_that_fixes_it(
+    checkout: Path, tmp_path: Path
+) -> None:
+    """Release 1.0.1 did not know that browsers upper-case `put`; 1.1.0 refuses the answer 1.0.1 stored."""
+    validators = checkout / "includes" / "cors.jinja"
+    strict = validators.read_text()
+    lax = strict.replace("{%- elif method != method | upper and", "{%- elif false and")
+    assert lax != strict, "the lower-case method rule changed shape: update this test"
+    validators.write_text(lax)
+    commit_all(checkout, "A release that accepts lower-case methods")
+    git(checkout, "tag", "1.0.1")
+    project = generate(tmp_path / "service", "--origin", "https://app.example.com", "--method", "GET")
+    answers = project / ".copier-answers.yml"
+    answers.write_text(answers.read_text().replace("- GET\n", "- GET\n- put\n"))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        copier.run_recopy(str(project), vcs_ref="1.0.1", defaults=True, overwrite=True, quiet=True)
+    commit_all(project, "Methods as 1.0.1 accepted them")
+    validators.write_text(strict)
+    commit_all(checkout, "Refuse lower-case methods again")
+    git(checkout, "tag", "1.1.0")
+    before = {path: path.read_bytes() for path in project.rglob("*") if path.is_file() and ".git" not in path.parts}
+
+    result = invoke("update", str(project), "--defaults", "--quiet")
+
+    assert result.exit_code == 2
+    assert result.stderr.count("\n") == 1, result.stderr
+    assert result.stderr.startswith("error: allow_methods: 'put' never matches what browsers send")
+    assert "Update with --data 'allow_methods=[GET, PUT]'." in result.stderr
+    assert {path: path.read_bytes() for path in before} == before
+
+    fixed = invoke("update", str(project), "--defaults", "--quiet", "--data", "allow_methods=[GET, PUT]")
+    assert fixed.exit_code == 0, fixed.output
+    assert answers_of(project)["allow_methods"] == ["GET", "PUT"]
+    assert answers_of(project)["_commit"] == "1.1.0"
+
+
+def test_a_refused_regex_names_the_answer_and_asks_for_a_replacement(checkout: Path, tmp_path: Path) -> None:
+    """0.1.0 accepted a regex that admits any domain after the host; this release refuses it before Copier runs."""
+    project = generate(tmp_path / "service", "--origin", "https://app.example.com")
+    answers = project / ".copier-answers.yml"
+    answers.write_text(answers.read_text() + "allow_origin_regex: https://example\\.com.*\n")
+    commit_all(project, "Answers as an older release stored them")
+
+    result = invoke("update", str(project), "--defaults", "--quiet")
+
+    assert result.exit_code == 2
+    assert result.stderr == (
+        "error: allow_origin_regex: 'https://example\\.com.*' admits 'https://example.com.evil.net': end the regex at "
+        "your host (and port): a wildcard after the domain lets any domain follow. Update with --data "
+        "'allow_origin_regex=<an accepted value>'.\n"
+    )

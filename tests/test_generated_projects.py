@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 from typing import Any
@@ -65,7 +66,7 @@ def test_derived_names_follow_the_project_name(tmp_path: Path) -> None:
 def test_comma_separated_answers_become_lists(tmp_path: Path) -> None:
     project = render(
         tmp_path / "service",
-        {"allowed_origins": "https://a.example.com, http://localhost:5173", "allow_headers": "Authorization X-Trace"},
+        {"allowed_origins": "https://a.example.com, http://localhost:5173", "allow_headers": "Authorization, X-Trace"},
     )
     settings = (project / "src" / "my_service" / "settings.py").read_text()
 
@@ -78,3 +79,28 @@ def test_a_name_starting_with_a_digit_still_gives_valid_names(tmp_path: Path) ->
 
     assert 'name = "service-3d-printing-api"' in (project / "pyproject.toml").read_text()
     assert (project / "src" / "service_3d_printing_api" / "main.py").is_file()
+
+
+def test_the_service_carries_the_packages_rules_unchanged(tmp_path: Path) -> None:
+    """One rule set: the generated project's rules module and messages are the package's own files, byte for byte."""
+    import fastapi_cors_scaffold
+
+    package = Path(fastapi_cors_scaffold.__file__).parent
+    project = render(tmp_path / "service")
+
+    for name in ("cors_rules.py", "cors_messages.json"):
+        shipped = project / "src" / "my_service" / name
+        assert not shipped.is_symlink()
+        assert shipped.read_bytes() == (package / name).read_bytes()
+    assert (project / "src" / "my_service" / "cors_rules.py").read_text().startswith('"""Template-owned')
+    assert "Template-owned" in json.loads((project / "src" / "my_service" / "cors_messages.json").read_text())["_about"]
+
+
+def test_methods_typed_as_text_become_a_list_everywhere(tmp_path: Path) -> None:
+    project = render(tmp_path / "service", {"allow_methods": "GET, POST, PROPFIND"})
+
+    assert (
+        'cors_allow_methods: NameList = ["GET", "POST", "PROPFIND"]'
+        in (project / "src" / "my_service" / "settings.py").read_text()
+    )
+    assert "| `GET,POST,PROPFIND` |" in (project / "README.md").read_text()

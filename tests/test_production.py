@@ -199,7 +199,7 @@ def test_image_commands_install_the_app_into_the_venv(image: Image) -> None:
     assert where.returncode == 0, where.stderr
     module_file, app_type = where.stdout.split()
     assert Path(module_file).is_relative_to(image.venv)
-    assert app_type == "CORSOutermost"
+    assert app_type == "Service"
 
 
 def test_production_service_answers_health_and_cross_origin_requests(production: str) -> None:
@@ -260,3 +260,37 @@ def test_development_starts_on_a_local_origin_and_warns(image: Image) -> None:
     warnings = [line for line in output.splitlines() if "refused when PROD_CHECK_ENVIRONMENT=production" in line]
     assert len(warnings) == 1, output
     assert "'http://localhost:5173' is a local origin" in warnings[0]
+
+
+SAMPLED_ROWS = [
+    {"CORS_ALLOW_ORIGIN_REGEX": r"https://[a-z0-9-]+\.vercel\.app"},
+    {"CORS_ALLOW_METHODS": "get,post"},
+    {"CORS_EXPOSE_HEADERS": "*", "CORS_ALLOW_CREDENTIALS": "true"},
+]
+
+
+@pytest.mark.parametrize("row", SAMPLED_ROWS, ids=lambda row: ",".join(row))
+def test_the_installed_service_refuses_a_sample_of_the_rules_table(image: Image, row: dict[str, str]) -> None:
+    """A few rows of tests/data/cors_rules.toml through the real process; test_rules_table runs them all in process."""
+    from fastapi_cors_scaffold.cors_rules import policy_problems, split_list
+
+    process, _ = image.start(
+        **{f"{PREFIX}CORS_ALLOW_ORIGINS": SITE, **{f"{PREFIX}{name}": value for name, value in row.items()}}
+    )
+    try:
+        output, _ = process.communicate(timeout=30)
+    finally:
+        process.kill()
+    settings = {name.removeprefix("CORS_").lower(): value for name, value in row.items()}
+    problem = policy_problems(
+        allow_origins=[SITE],
+        allow_origin_regex=settings.get("allow_origin_regex"),
+        allow_credentials=settings.get("allow_credentials") == "true",
+        allow_methods=split_list(settings.get("allow_methods", "*")),
+        expose_headers=split_list(settings.get("expose_headers", "")),
+    )[0]
+
+    assert process.returncode != 0
+    [line] = [line for line in output.splitlines() if "Invalid settings" in line]
+    assert problem.sentence(f"{PREFIX}CORS_{problem.setting.upper()}") in line
+    assert "Traceback" not in output

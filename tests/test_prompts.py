@@ -75,7 +75,7 @@ def test_person_types_origins_without_yaml_and_is_re_asked_on_a_refused_combinat
     terminal.keys("Which CORS settings", SPACE + DOWN + DOWN + SPACE + ENTER)  # credentials and allowed origins
     terminal.keys("credentialed requests", "y")
     terminal.answer("Origins allowed", '"*"')
-    terminal.wait_for("allow_credentials=true is refused")
+    terminal.wait_for("with credentials lets any site act as the user")
     terminal.answer("Origins allowed", "https://app.example.com, http://localhost:5173/")
     terminal.wait_for("drop the trailing slash")
     terminal.answer("Origins allowed", "https://app.example.com, http://localhost:5173")

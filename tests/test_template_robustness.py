@@ -20,9 +20,8 @@ from hypothesis import HealthCheck, Phase, example, given, settings
 from hypothesis import strategies as st
 
 from tests.rendering import BIN, project_env, render, run
-from tests.table import load_origin_table
+from tests.table import VALID_ORIGINS
 
-VALID_ORIGINS, _ = load_origin_table()
 QUOTES_AND_ESCAPES = ['"', "'", "\\", '"""', "'''", "`", "#", "|", "$x", "%", "%s", "%(x)d", "\\x22", "\\u00e9"]
 TEMPLATE_SYNTAX = ["{{", "}}", "{%", "%}", "{#", "{%- raw %}"]
 UNUSUAL_UNICODE = ["\u202e", "\u200b", "\u2019", "\U0010fffd", "\u00a0"]

@@ -274,8 +274,8 @@ def rename_max_age(template: Path) -> None:
     )
     replace_once(
         copier_yml,
-        "{% if max_age < 0 or max_age > 86400 %}max_age {{ max_age }}",
-        "{% if preflight_max_age < 0 or preflight_max_age > 86400 %}preflight_max_age {{ preflight_max_age }}",
+        "{{ max_age_problem(max_age) }}",
+        "{{ max_age_problem(preflight_max_age, 'preflight_max_age') }}",
     )
     for path in (template / "template").rglob("*.jinja"):
         text = path.read_text()

@@ -7,11 +7,11 @@ the person gave, never a default of its own, and its output is what `copier copy
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from fastapi_cors_scaffold.policy import Policy, setting_errors
+from fastapi_cors_scaffold.cors_rules import Problem, split_list
+from fastapi_cors_scaffold.policy import Policy, problems
 
 # Question name in copier.yml -> field of `Policy` (Starlette's keyword argument).
 CORS_QUESTIONS = {
@@ -23,6 +23,8 @@ CORS_QUESTIONS = {
     "expose_headers": "expose_headers",
     "max_age": "max_age",
 }
+
+QUESTIONS = {field: question for question, field in CORS_QUESTIONS.items()}
 
 # Question name -> the `new` flag that answers it, to name the flag in error messages.
 FLAGS = {
@@ -45,15 +47,10 @@ FLAGS = {
     "renovate": "--renovate/--no-renovate",
 }
 
-_ITEM = re.compile(r"[^,\s]+")
-
 
 def split_items(values: Iterable[str]) -> list[str]:
-    """Repeated flags and comma-separated lists alike (no origin, method or header name contains a comma).
-
-    A value without a comma is kept exactly as given, spaces included, so that the rules judge what was typed.
-    """
-    return [item.strip() if "," in value else item for value in values for item in value.split(",")]
+    """Repeated flags and comma-separated lists alike, split and trimmed as the prompt and the environment do."""
+    return [item for value in values for item in split_list(value)]
 
 
 def given(answers: Mapping[str, Any]) -> dict[str, Any]:
@@ -72,12 +69,27 @@ def parse_data(pairs: Iterable[str]) -> dict[str, str]:
     return data
 
 
+def typed_data(data: Mapping[str, str]) -> dict[str, Any]:
+    """The CORS answers among `--data` values, read as Copier reads them (YAML, but the regex is plain text)."""
+    import yaml
+
+    typed: dict[str, Any] = {}
+    for question, value in data.items():
+        if question not in CORS_QUESTIONS:
+            continue
+        try:
+            typed[question] = value if question == "allow_origin_regex" else yaml.safe_load(value)
+        except yaml.YAMLError:
+            typed[question] = value
+    return typed
+
+
 def as_list(value: Any) -> tuple[str, ...]:
-    """A list answer as the template reads it: a string is split on commas and spaces, like its `as_list` macro."""
+    """A list answer as the template reads it: a string is split on commas, like its `as_list` macro."""
     if value is None:
         return ()
     if isinstance(value, str):
-        return tuple(_ITEM.findall(value))
+        return tuple(split_list(value))
     if isinstance(value, list | tuple):
         return tuple(str(item) for item in value)
     return (str(value),)
@@ -101,16 +113,44 @@ def policy_from_answers(answers: Mapping[str, Any], recommended: Policy) -> Poli
     return Policy(**{**_fields_of(recommended), **fields})
 
 
-def answer_errors(answers: Mapping[str, Any], recommended: Policy) -> list[str]:
-    """The package's policy rules on the CORS answers given (the rest at their recommendation), each naming a flag.
+def answer_errors(answers: Mapping[str, Any], recommended: Policy, spelled: Mapping[str, str] = FLAGS) -> list[str]:
+    """The rules on the CORS answers given (the rest at their recommendation), each naming its flag (`spelled`).
 
     Run before Copier, so a bad answer is refused in one line before anything is rendered.
     """
     if not any(question in answers for question in CORS_QUESTIONS):
         return []
-    questions = {field: question for question, field in CORS_QUESTIONS.items()}
-    policy = policy_from_answers(answers, recommended)
-    return [f"{FLAGS[questions[setting]]}: {message}" for setting, message in setting_errors(policy)]
+    return [
+        problem.sentence(spelled.get(QUESTIONS[problem.setting], QUESTIONS[problem.setting]))
+        for problem in problems(policy_from_answers(answers, recommended))
+    ]
+
+
+def stored_answer_errors(answers: Mapping[str, Any], recommended: Policy) -> list[str]:
+    """Stored answers this release refuses, each naming the answer and the `--data` that replaces it.
+
+    A project made by an older release may hold an answer the rules now refuse; Copier would stop the update with
+    a traceback, so `update` says this first.
+    """
+    stored = {question: answers[question] for question in CORS_QUESTIONS if question in answers}
+    return [
+        f"{problem.sentence(QUESTIONS[problem.setting])} Update with --data '{QUESTIONS[problem.setting]}="
+        f"{_replacement(problem, stored.get(QUESTIONS[problem.setting]))}'."
+        for problem in problems(policy_from_answers(stored, recommended))
+        if QUESTIONS[problem.setting] in stored
+    ]
+
+
+def _replacement(problem: Problem, answer: Any) -> str:
+    """The answer with the refused item replaced by the rule's suggestion, or a placeholder for the person."""
+    suggestion = problem.params.get("suggestion", "").strip("'")
+    if isinstance(answer, list | tuple):
+        items = [suggestion if str(item) == problem.value else str(item) for item in answer]
+        if suggestion:
+            return "[" + ", ".join(items) + "]"
+    elif suggestion:
+        return suggestion
+    return "<an accepted value>"
 
 
 def recommended_policy(questions: Mapping[str, Any]) -> Policy:

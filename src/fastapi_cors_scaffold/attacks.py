@@ -7,14 +7,13 @@ against a live server and `lint` against a regex, so both name the same attacks 
 
 from __future__ import annotations
 
-import ipaddress
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
+from fastapi_cors_scaffold.cors_rules import is_ip, registrable_domain
+
 ATTACKER_DOMAIN = "evil.example"
 ATTACKER_SUFFIX = "evil.net"
-
-SAME_SITE_KINDS = frozenset({"subdomain", "sibling"})
 
 
 @dataclass(frozen=True)
@@ -35,7 +34,7 @@ def attacker_origins(trusted: str) -> list[Attack]:
         Attack("null", "null", "sandboxed iframes and data: or file: pages send 'null', so anyone can"),
         Attack("prefix", f"{scheme}://{host}.{ATTACKER_SUFFIX}{suffix}", "a domain anyone can register"),
     ]
-    if not _is_ip(host):
+    if not is_ip(host):
         site = registrable_domain(host)
         attacks.append(Attack("suffix", f"{scheme}://evil{site}{suffix}", "a domain anyone can register"))
         if site != host:
@@ -69,23 +68,9 @@ def split_origin(origin: str) -> tuple[str, str, str]:
     return parts.scheme, name, port
 
 
-def registrable_domain(host: str) -> str:
-    """The last two labels of a host name: the part a person registers (no public-suffix list, so `co.uk` is off)."""
-    labels = host.split(".")
-    return ".".join(labels[-2:]) if len(labels) > 2 else host
-
-
 def same_site(first: str, second: str) -> bool:
     """Whether two origins share a scheme and registrable domain, as browsers judge a site (approximately)."""
     (scheme_a, host_a, _), (scheme_b, host_b, _) = split_origin(first), split_origin(second)
-    if _is_ip(host_a) or _is_ip(host_b):
+    if is_ip(host_a) or is_ip(host_b):
         return scheme_a == scheme_b and host_a == host_b
     return scheme_a == scheme_b and registrable_domain(host_a) == registrable_domain(host_b)
-
-
-def _is_ip(host: str) -> bool:
-    try:
-        ipaddress.ip_address(host.strip("[]"))
-    except ValueError:
-        return False
-    return True

@@ -153,7 +153,7 @@ def new(
     leave out follows the template's recommendation on each `update`. Questions without a flag are asked, unless
     --defaults.
     """
-    from fastapi_cors_scaffold.answers import answer_errors, given, parse_data, split_items
+    from fastapi_cors_scaffold.answers import FLAGS, answer_errors, given, parse_data, split_items, typed_data
 
     answers = given(
         {
@@ -180,7 +180,9 @@ def new(
         extra = parse_data(data or [])
     except ValueError as error:
         _fail(str(error))
-    problems = answer_errors(answers, _recommendation())
+    from_data = typed_data(extra)
+    spelled = {**FLAGS, **{question: f"--data {question}" for question in from_data if question not in answers}}
+    problems = answer_errors({**from_data, **answers}, _recommendation(), spelled)
     if problems:
         _fail(problems[0])
     _need_terminal_unless(defaults)
@@ -222,7 +224,7 @@ def update(
     several projects or a directory, prints one row per project and exits 1 if any conflicted, failed or was
     skipped.
     """
-    from fastapi_cors_scaffold.answers import parse_data
+    from fastapi_cors_scaffold.answers import parse_data, stored_answer_errors, typed_data
 
     try:
         extra = parse_data(data or [])
@@ -233,10 +235,13 @@ def update(
     if not single:
         _update_fleet(targets, extra, defaults=defaults, conflict=conflict, vcs_ref=vcs_ref, test=test, as_json=as_json)
         return
+    destination = targets[0]
+    stored = _stored_answers(destination)
+    if problems := stored_answer_errors({**stored, **typed_data(extra)}, _recommendation()):
+        _fail(problems[0])
     _need_terminal_unless(defaults)
     from fastapi_cors_scaffold.scaffold import update_project
 
-    destination = targets[0]
     updated = _scaffolding(
         lambda: update_project(
             destination, extra, defaults=defaults, conflict=conflict.value, vcs_ref=vcs_ref, quiet=quiet
@@ -316,13 +321,12 @@ def check(
     Exit 0 allowed, 1 blocked or an attacker origin trusted (--scan), 2 bad input or no answer.
     """
     from fastapi_cors_scaffold.browser import Request, is_token
-    from fastapi_cors_scaffold.origins import explain_origin
-    from fastapi_cors_scaffold.policy import METHODS
+    from fastapi_cors_scaffold.cors_rules import origin_problem
 
-    if origin != "null" and (problem := explain_origin(origin)):
-        _fail(f"--origin: {problem}")
+    if origin != "null" and (problem := origin_problem(origin, "--origin")):
+        _fail(problem.sentence())
     if not is_token(method):
-        _fail(f"--method {method!r} is not an HTTP method name, e.g. {', '.join(METHODS[:4])}.")
+        _fail(f"--method {method!r} is not an HTTP method name, e.g. GET, POST, PUT, PATCH.")
     headers = tuple(_header_pair(raw) for raw in header or [])
     from fastapi_cors_scaffold.probe import ProbeError
     from fastapi_cors_scaffold.probe import check as probe_check
@@ -469,6 +473,17 @@ def _recommendation() -> Policy:
         _fail(str(error))
 
 
+def _stored_answers(project: Path) -> dict[str, Any]:
+    """The project's answers file as YAML, or nothing: Copier itself reports a missing or broken one."""
+    import yaml
+
+    try:
+        loaded = yaml.safe_load((project / ".copier-answers.yml").read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError):
+        return {}
+    return loaded if isinstance(loaded, dict) else {}
+
+
 def _need_terminal_unless(defaults: bool) -> None:
     if not defaults and not sys.stdin.isatty():
         _fail("Questions without a flag need a terminal to be asked: pass --defaults to take the recommendations.")
@@ -493,5 +508,5 @@ def _console() -> Console:
 
 def _fail(message: str) -> NoReturn:
     """Bad input or a refusal: one line on stderr, exit status 2."""
-    typer.echo(f"error: {' '.join(message.split())}", err=True)
+    typer.echo(f"error: {' '.join(message.splitlines())}", err=True)
     raise typer.Exit(2)

@@ -112,8 +112,9 @@ def update_group(projects: Sequence[Path], options: Options) -> list[Outcome]:
 
 def update_one(project: Path, options: Options) -> Outcome:
     """Update one project, or say why it was skipped or failed; never raises for the project's own problems."""
+    from fastapi_cors_scaffold.answers import stored_answer_errors, typed_data
     from fastapi_cors_scaffold.scaffold import update_project
-    from fastapi_cors_scaffold.shipped import ScaffoldError
+    from fastapi_cors_scaffold.shipped import ScaffoldError, recommendation
 
     name = str(project)
     if _repository(project) is None:
@@ -121,6 +122,9 @@ def update_one(project: Path, options: Options) -> Outcome:
     status = _git(project, "status", "--porcelain", "--", ".")
     if status.stdout.strip():
         return Outcome(name, "skipped", reason="uncommitted changes: commit or stash them first")
+    refused = stored_answer_errors({**_answers(project), **typed_data(options.data)}, recommendation())
+    if refused:
+        return Outcome(name, "failed", reason=refused[0])
     before = _policy(project)
     try:
         updated = update_project(

@@ -28,7 +28,9 @@ from pathlib import Path
 
 from packaging.version import InvalidVersion, Version
 
-TEMPLATE_PATHS = ("copier.yml", "includes", "template")
+# The rules module and its messages live in the package; the template links to them (template/ and includes/).
+RULES_PATHS = ("src/fastapi_cors_scaffold/cors_rules.py", "src/fastapi_cors_scaffold/cors_messages.json")
+TEMPLATE_PATHS = ("copier.yml", "includes", "template", *RULES_PATHS)
 BUNDLE_NAME = "history.bundle"
 REF_NAME = "ref"
 RELEASE_FILES = ("pyproject.toml", "CHANGELOG.md")
@@ -208,12 +210,15 @@ def _declared_version(pyproject: str) -> Version | None:
 
 def _commit_working_tree(checkout: Path, repo: Path, head: str, index: Path) -> str | None:
     """A commit on top of `head` holding the checkout's uncommitted template edits, or None if there are none."""
-    status = _git("status", "--porcelain", "--untracked-files=all", "--", *TEMPLATE_PATHS, cwd=checkout)
+    paths = [
+        path for path in TEMPLATE_PATHS if (checkout / path).exists() or _git("ls-files", "--", path, cwd=checkout)
+    ]
+    status = _git("status", "--porcelain", "--untracked-files=all", "--", *paths, cwd=checkout)
     if not status:
         return None
     env = {"GIT_WORK_TREE": str(checkout), "GIT_INDEX_FILE": str(index)}
     _git("read-tree", head, git_dir=repo, env=env)
-    _git("add", "--all", "--", *TEMPLATE_PATHS, git_dir=repo, env=env, cwd=checkout)
+    _git("add", "--all", "--", *paths, git_dir=repo, env=env, cwd=checkout)
     tree = _git("write-tree", git_dir=repo, env=env)
     date = f"@{_git('log', '-1', '--format=%ct', head, git_dir=repo)} +0000"
     dated = {**_BUILDER, "GIT_AUTHOR_DATE": date, "GIT_COMMITTER_DATE": date}

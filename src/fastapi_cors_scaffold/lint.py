@@ -2,21 +2,21 @@
 
 Starlette fullmatches `allow_origin_regex` case-sensitively and tests `origin in allow_origins`, so a string where a
 list belongs is substring matching. A finding names the setting, the offending value, a concrete origin it lets in
-when there is one, and the change that fixes it. Validity comes from `policy.setting_errors`, so `new`, `lint` and
-the template refuse the same things; this module adds the attack classes. Pure: no files, no network.
+when there is one, and the change that fixes it. What is refused comes from the one rule set (`cors_rules`), so
+`new`, `lint`, the template and the generated service refuse the same things; this module adds what only an audit
+says: severities, risky-by-design values and attacker demonstrations. Pure: no files, no network.
 """
 
 from __future__ import annotations
 
 import ipaddress
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from enum import StrEnum
 
 from fastapi_cors_scaffold.attacks import Attack, attacker_origins, same_site, split_origin
-from fastapi_cors_scaffold.origin_regex import sample_origin, unescaped_dot_origin
-from fastapi_cors_scaffold.origins import explain_origin
-from fastapi_cors_scaffold.policy import ARBITRARY_ORIGINS, Policy, policy_notes, setting_errors
+from fastapi_cors_scaffold.cors_rules import literal_origin, origin_problem, regex_branches
+from fastapi_cors_scaffold.policy import Policy, policy_notes, problems
 
 SHARED_PUBLISHING_HOSTS = frozenset(
     {"codepen.io", "cdpn.io", "jsfiddle.net", "fiddle.jshell.net", "jsbin.com", "codesandbox.io", "stackblitz.com"}
@@ -37,16 +37,8 @@ THIRD_PARTY_SUFFIXES = (
 )
 LOCAL_NAMES = ("localhost",)
 
-_PLACEHOLDER_ORIGIN = "https://placeholder.invalid"
-_PLACEHOLDER_REGEX = r"https://placeholder\.invalid"
-_FIXES = {
-    "allow_origins": "Write each origin once, exactly as browsers send it: scheme://host[:port], lower case, no path.",
-    "allow_origin_regex": r"Anchor the regex to your own hosts with escaped dots, e.g. https://[a-z0-9-]+\.example\.com.",
-    "allow_methods": "List upper-case method names, or '*' alone.",
-    "allow_headers": "List header names (letters, digits, '-'), or '*' alone.",
-    "expose_headers": "List header names (letters, digits, '-'), or '*' alone.",
-    "max_age": "Give 0 to 7200 seconds; browsers cap it anyway (Chromium 7200, Firefox 86400, WebKit 600).",
-}
+_MAX_AGE_FIX = "Give 0 to 7200 seconds; browsers cap it anyway (Chromium 7200, Firefox 86400, WebKit 600)."
+_REGEX_FIX = r"Anchor the regex to your own hosts with escaped dots, e.g. https://[a-z0-9-]+\.example\.com."
 
 
 class Severity(StrEnum):
@@ -77,33 +69,25 @@ def lint_policy(
     local origins a warning; `origins_text` is set when allow_origins was given as one string, not a list.
     """
     https_service = bool(service_url) and str(service_url).lower().startswith("https://")
-    findings: list[Finding] = []
+    findings = [
+        Finding(Severity.ERROR, problem.setting, problem.value, problem.text(), problem.fix() + ".")
+        for problem in problems(policy)
+    ]
     if origins_text is not None:
         findings.append(_substring_finding(origins_text))
     for origin in dict.fromkeys(policy.allow_origins):
         findings += _origin_findings(origin, policy.allow_credentials, https_service, production)
-    regex_findings = _regex_findings(policy.allow_origin_regex, https_service)
-    findings += regex_findings
-    covered = replace(
-        policy,
-        allow_origins=tuple(_PLACEHOLDER_ORIGIN if o.lower() == "null" else o for o in policy.allow_origins),
-        allow_credentials=policy.allow_credentials and "*" not in policy.allow_origins,
-        allow_origin_regex=_PLACEHOLDER_REGEX if regex_findings else policy.allow_origin_regex,
-    )
+    if not any(finding.setting == "allow_origin_regex" for finding in findings):
+        findings += _regex_findings(policy.allow_origin_regex, https_service)
     findings += [
-        Finding(Severity.ERROR, setting, _shown(policy, setting), message, _FIXES[setting])
-        for setting, message in setting_errors(covered)
-        if not (setting == "allow_origin_regex" and regex_findings)
-    ]
-    findings += [
-        Finding(Severity.INFO, "max_age", str(policy.max_age), note, _FIXES["max_age"]) for note in policy_notes(policy)
+        Finding(Severity.INFO, "max_age", str(policy.max_age), note, _MAX_AGE_FIX) for note in policy_notes(policy)
     ]
     order = list(Severity)
     return sorted(findings, key=lambda finding: order.index(finding.severity))
 
 
 def _substring_finding(text: str) -> Finding:
-    shorter = next((text[:end] for end in range(len(text) - 1, 7, -1) if explain_origin(text[:end]) is None), None)
+    shorter = next((text[:end] for end in range(len(text) - 1, 7, -1) if origin_problem(text[:end]) is None), None)
     example = f", so '{shorter}' is allowed too" if shorter else ""
     return Finding(
         Severity.ERROR,
@@ -116,18 +100,7 @@ def _substring_finding(text: str) -> Finding:
 
 
 def _origin_findings(origin: str, credentials: bool, https_service: bool, production: bool) -> list[Finding]:
-    if origin == "*":
-        if credentials:
-            return [
-                Finding(
-                    Severity.ERROR,
-                    "allow_origins",
-                    "*",
-                    "'*' with allow_credentials makes Starlette reflect every Origin with "
-                    "Access-Control-Allow-Credentials: true: any website can act as the signed-in user.",
-                    "List the exact origins, or turn allow_credentials off.",
-                )
-            ]
+    if origin == "*" and not credentials:
         return [
             Finding(
                 Severity.INFO,
@@ -138,17 +111,7 @@ def _origin_findings(origin: str, credentials: bool, https_service: bool, produc
                 "List the origins that need access, unless the API is public.",
             )
         ]
-    if origin.lower() == "null":
-        return [
-            Finding(
-                Severity.ERROR,
-                "allow_origins",
-                origin,
-                "'null' is what sandboxed iframes and data: and file: pages send, so anyone can make a page it trusts.",
-                "Remove 'null' and serve the pages that need access from a real origin.",
-            )
-        ]
-    if explain_origin(origin) is not None:
+    if origin_problem(origin) is not None:
         return []
     scheme, host, _ = split_origin(origin)
     findings = []
@@ -189,34 +152,19 @@ def _origin_findings(origin: str, credentials: bool, https_service: bool, produc
 
 
 def _regex_findings(pattern: str | None, https_service: bool) -> list[Finding]:
+    """What an audit adds to a regex the rules accept: same-site reach, plain HTTP, and anchors outside Starlette."""
     if not pattern:
         return []
-    try:
-        compiled = re.compile(pattern)
-    except re.error:
-        return []
-
-    def error(message: str, fix: str = _FIXES["allow_origin_regex"]) -> Finding:
-        return Finding(Severity.ERROR, "allow_origin_regex", pattern, message, fix)
-
+    compiled = re.compile(pattern)
     findings = []
-    if compiled.fullmatch("null"):
-        findings.append(error("The regex admits 'null', which anyone can send from a sandboxed iframe or data: page."))
-    arbitrary = next((origin for origin in ARBITRARY_ORIGINS if compiled.fullmatch(origin)), None)
-    if arbitrary:
-        findings.append(error(f"The regex admits any origin, e.g. '{arbitrary}': every website is trusted."))
-        return findings
-    dotted = unescaped_dot_origin(pattern)
-    if dotted:
-        findings.append(
-            error(
-                f"The regex has an unescaped '.', so besides '{dotted[0]}' it admits '{dotted[1]}', a domain anyone "
-                "can register.",
-                r"Write '\.' for each literal dot.",
-            )
-        )
-    sample = _seed_origin(compiled, sample_origin(pattern))
-    if sample is None:
+    for branch in regex_branches(pattern):
+        sample = _seed_origin(compiled, literal_origin(branch))
+        if sample is None:
+            continue
+        findings += _attack_findings(pattern, compiled, sample)
+        findings += _plain_http_findings(pattern, compiled, sample, https_service)
+        findings += _anchor_findings(pattern, compiled, sample)
+    if not findings and all(_seed_origin(compiled, literal_origin(b)) is None for b in regex_branches(pattern)):
         findings.append(
             Finding(
                 Severity.INFO,
@@ -226,11 +174,7 @@ def _regex_findings(pattern: str | None, https_service: bool) -> list[Finding]:
                 "Review it by hand, or simplify it to scheme, escaped host and [a-z0-9-]+ labels.",
             )
         )
-        return findings
-    findings += _attack_findings(pattern, compiled, sample, skip_dots=dotted is not None)
-    findings += _plain_http_findings(pattern, compiled, sample, https_service)
-    findings += _anchor_findings(pattern, compiled, sample)
-    return findings
+    return list(dict.fromkeys(findings))
 
 
 def _plain_http_findings(pattern: str, compiled: re.Pattern[str], sample: str, https_service: bool) -> list[Finding]:
@@ -251,22 +195,20 @@ def _plain_http_findings(pattern: str, compiled: re.Pattern[str], sample: str, h
     ]
 
 
-def _seed_origin(compiled: re.Pattern[str], sample: str | None) -> str | None:
+def _seed_origin(compiled: re.Pattern[str], sample: str) -> str | None:
     """The shortest valid origin the regex admits that begins the sample, so `.*` at the end adds nothing."""
-    if sample is None:
-        return None
     prefixes = (sample[:end] for end in range(len("https://") + 1, len(sample) + 1))
-    seed = next((p for p in prefixes if compiled.fullmatch(p) and explain_origin(p) is None), None)
-    return seed or (sample if explain_origin(sample) is None else None)
+    seed = next((p for p in prefixes if compiled.fullmatch(p) and origin_problem(p) is None), None)
+    return seed or (sample if compiled.fullmatch(sample) and origin_problem(sample) is None else None)
 
 
-def _attack_findings(pattern: str, compiled: re.Pattern[str], sample: str, *, skip_dots: bool) -> list[Finding]:
+def _attack_findings(pattern: str, compiled: re.Pattern[str], sample: str) -> list[Finding]:
     findings = []
     reported: set[str] = set()
     same_site_hits: list[Attack] = []
     for attack in attacker_origins(sample):
-        skipped = {"arbitrary", "null"} | ({"unescaped-dot"} if skip_dots else set())
-        if attack.kind in skipped or attack.kind in reported or not compiled.fullmatch(attack.origin):
+        skipped = attack.kind in {"arbitrary", "null", "http"} or attack.kind in reported
+        if skipped or not compiled.fullmatch(attack.origin):
             continue
         if same_site(attack.origin, sample):
             same_site_hits.append(attack)
@@ -278,7 +220,7 @@ def _attack_findings(pattern: str, compiled: re.Pattern[str], sample: str, *, sk
                 "allow_origin_regex",
                 pattern,
                 f"The regex admits '{attack.origin}' ({attack.kind}: {attack.why}) as well as '{sample}'.",
-                _FIXES["allow_origin_regex"],
+                _REGEX_FIX,
             )
         )
     if same_site_hits:
@@ -322,10 +264,3 @@ def _is_local(host: str) -> bool:
     except ValueError:
         return False
     return address.is_loopback or address.is_private or address.is_link_local
-
-
-def _shown(policy: Policy, setting: str) -> str:
-    value = getattr(policy, setting)
-    if isinstance(value, tuple):
-        return ", ".join(value) if value else "(empty)"
-    return str(value)
