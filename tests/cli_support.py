@@ -16,7 +16,9 @@ from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
+import pytest
 import uvicorn
+from plumbum import local
 from starlette.types import ASGIApp
 from typer.testing import CliRunner, Result
 
@@ -36,6 +38,19 @@ CANONICAL = tomllib.loads((REPOSITORY / "pyproject.toml").read_text())["project"
 
 # Git may fetch local repositories and bundles only: a run that tried the real network would fail, not send traffic.
 LOCAL_GIT_ONLY = ("GIT_ALLOW_PROTOCOL", "file")
+
+
+def only_local_git(monkeypatch: pytest.MonkeyPatch) -> None:
+    """LOCAL_GIT_ONLY for subprocesses and for in-process Copier (plumbum keeps its own copy of the environment)."""
+    monkeypatch.setenv(*LOCAL_GIT_ONLY)
+    monkeypatch.setitem(local.env, *LOCAL_GIT_ONLY)
+
+
+@contextmanager
+def in_process_git(variables: Mapping[str, str]) -> Iterator[None]:
+    """Environment variables for the git that in-process Copier runs."""
+    with local.env(**variables):
+        yield
 
 
 def network(served: Path) -> dict[str, str]:

@@ -16,12 +16,12 @@ from tests.cli_support import (
     CHECKOUT_VARIABLE,
     COMMAND,
     HOME_VARIABLE,
-    LOCAL_GIT_ONLY,
     TEMPLATE_PATHS,
     TEMPLATE_VARIABLE,
     committed_copy,
     invoke,
     network,
+    only_local_git,
     run_cli,
 )
 from tests.rendering import REPOSITORY
@@ -41,7 +41,7 @@ def isolated(tmp_path: Path, checkout: Path, monkeypatch: pytest.MonkeyPatch) ->
     monkeypatch.setenv(HOME_VARIABLE, str(tmp_path / "home"))
     monkeypatch.setenv(CHECKOUT_VARIABLE, str(checkout))
     monkeypatch.setenv("COPIER_CACHE_DIR", str(tmp_path / "copier-cache"))
-    monkeypatch.setenv(*LOCAL_GIT_ONLY)
+    only_local_git(monkeypatch)
     monkeypatch.delenv(TEMPLATE_VARIABLE, raising=False)
 
 

@@ -14,13 +14,14 @@ from tests.cli_support import (
     CANONICAL,
     CHECKOUT_VARIABLE,
     HOME_VARIABLE,
-    LOCAL_GIT_ONLY,
     TEMPLATE_PATHS,
     commit_all,
     committed_copy,
     git,
+    in_process_git,
     invoke,
     network,
+    only_local_git,
     published,
     run_cli,
 )
@@ -36,7 +37,7 @@ def checkout(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv(CHECKOUT_VARIABLE, str(clone))
     monkeypatch.setenv(HOME_VARIABLE, str(tmp_path / "home"))
     monkeypatch.setenv("COPIER_CACHE_DIR", str(tmp_path / "copier-cache"))
-    monkeypatch.setenv(*LOCAL_GIT_ONLY)
+    only_local_git(monkeypatch)
     return clone
 
 
@@ -200,7 +201,8 @@ def test_a_stored_answer_the_rules_now_refuse_is_named_with_the_data_that_fixes_
     answers.write_text(answers.read_text().replace("- GET\n", "- GET\n- put\n"))
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        copier.run_recopy(str(project), vcs_ref="1.0.1", defaults=True, overwrite=True, quiet=True)
+        with in_process_git(network(tmp_path / "home" / "template.bundle")):  # the URL, from the CLI's history
+            copier.run_recopy(str(project), vcs_ref="1.0.1", defaults=True, overwrite=True, quiet=True)
     commit_all(project, "Methods as 1.0.1 accepted them")
     validators.write_text(strict)
     commit_all(checkout, "Refuse lower-case methods again")

@@ -12,7 +12,7 @@ import pytest
 import yaml
 from packaging.version import Version
 
-from tests.cli_support import BIN, CANONICAL, CHECKOUT_VARIABLE, HOME_VARIABLE, LOCAL_GIT_ONLY, committed_copy, run_cli
+from tests.cli_support import BIN, CANONICAL, CHECKOUT_VARIABLE, HOME_VARIABLE, committed_copy, only_local_git, run_cli
 from tests.repositories import commit_all, git
 
 UV = BIN / "uv"
@@ -43,7 +43,7 @@ def test_the_wheel_renders_and_updates_from_a_fresh_venv_outside_the_checkout(
     command = str(tmp_path / "venv" / "bin" / "fastapi-cors-scaffold")
     env = {HOME_VARIABLE: str(tmp_path / "home"), "PYTHONPATH": ""}
     monkeypatch.delenv(CHECKOUT_VARIABLE, raising=False)
-    monkeypatch.setenv(*LOCAL_GIT_ONLY)
+    only_local_git(monkeypatch)
 
     made = run_cli(
         "new",

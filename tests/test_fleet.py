@@ -14,10 +14,10 @@ from tests.cli_support import (
     BIN,
     CHECKOUT_VARIABLE,
     HOME_VARIABLE,
-    LOCAL_GIT_ONLY,
     TEMPLATE_PATHS,
     committed_copy,
     invoke,
+    only_local_git,
 )
 from tests.repositories import commit_all, git
 from tests.test_cli_update import max_age_of, release
@@ -33,7 +33,7 @@ def checkout(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv(CHECKOUT_VARIABLE, str(clone))
     monkeypatch.setenv(HOME_VARIABLE, str(tmp_path / "home"))
     monkeypatch.setenv("COPIER_CACHE_DIR", str(tmp_path / "copier-cache"))
-    monkeypatch.setenv(*LOCAL_GIT_ONLY)
+    only_local_git(monkeypatch)
     return clone
 
 

@@ -19,11 +19,11 @@ from tests.cli_support import (
     CANONICAL,
     CHECKOUT_VARIABLE,
     HOME_VARIABLE,
-    LOCAL_GIT_ONLY,
     TEMPLATE_PATHS,
     committed_copy,
     invoke,
     network,
+    only_local_git,
     published,
     run_cli,
 )
@@ -44,7 +44,7 @@ def checkout(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv(CHECKOUT_VARIABLE, str(clone))
     monkeypatch.setenv(HOME_VARIABLE, str(tmp_path / "author-home"))
     monkeypatch.setenv("COPIER_CACHE_DIR", str(tmp_path / "author-cache"))
-    monkeypatch.setenv(*LOCAL_GIT_ONLY)
+    only_local_git(monkeypatch)
     return clone
 
 
