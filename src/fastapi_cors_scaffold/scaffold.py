@@ -157,11 +157,6 @@ def update_project(
     return Updated(str(before.get("_commit")), str(after.get("_commit")), _conflicted(destination))
 
 
-def recorded_answers(destination: Path) -> dict[str, Any]:
-    """The answers file of a project, as a mapping (empty when it holds something else)."""
-    return _recorded(destination)
-
-
 @contextmanager
 def _served(template: InstalledTemplate | None) -> Iterator[None]:
     """Serve the canonical URL from the local history for this process's git runs; give Copier a cache it can write.
