@@ -244,6 +244,7 @@ def test_a_template_path_is_recorded_absolute_and_the_environment_can_choose_it(
     chosen = invoke("new", str(tmp_path / "chosen"), "--defaults", "--quiet")
     assert chosen.exit_code == 0, chosen.output
     assert answers_of(tmp_path / "chosen")["_src_path"] == str(checkout)
+    assert invoke("template").stdout == f"{checkout}\n", "`template` names what `new` records"
 
     missing = invoke("new", str(tmp_path / "missing"), "--defaults", "--template", "no/such/template")
     assert missing.exit_code == 2 and missing.stderr.count("\n") == 1

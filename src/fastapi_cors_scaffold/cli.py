@@ -433,8 +433,9 @@ def template(
         ),
     ] = None,
 ) -> None:
-    """Print the template's source for plain `copier copy` (its repository URL); or the local history, or a mirror."""
-    from fastapi_cors_scaffold.shipped import canonical_source, install_template
+    """Print the source `new` records, for plain `copier copy`: this template's repository URL (or
+    $FASTAPI_CORS_SCAFFOLD_TEMPLATE); or the local history file, or write a mirror."""
+    from fastapi_cors_scaffold.shipped import chosen_source, install_template
 
     if mirror is not None:
         from fastapi_cors_scaffold.shipped import write_template_mirror
@@ -447,7 +448,7 @@ def template(
         typer.echo(str(installed.history))
         typer.echo(f"template version {installed.ref}", err=True)
         return
-    typer.echo(_scaffolding(canonical_source))
+    typer.echo(_scaffolding(lambda: chosen_source(None)))
 
 
 def _scaffolding(action: Callable[[], T]) -> T:

@@ -28,17 +28,15 @@ from fastapi_cors_scaffold.answers import FLAGS
 from fastapi_cors_scaffold.configuration import ANSWERS_FILE
 from fastapi_cors_scaffold.history import bundle_heads
 from fastapi_cors_scaffold.shipped import (
-    TEMPLATE_VARIABLE,
     USER_BUNDLE,
     InstalledTemplate,
     ScaffoldError,
     canonical_source,
+    chosen_source,
     install_template,
     process_scratch,
     same_source,
 )
-
-_URL = re.compile(r"^(?:[a-z][a-z0-9+.-]*://|gh:|gl:|[\w.-]+@[\w.-]+:)", re.IGNORECASE)
 
 _VALIDATION = re.compile(
     r"(?:Validation error for question|Invalid choice for) '(?P<question>[^']+)': (?P<message>.*)", re.DOTALL
@@ -60,22 +58,6 @@ class Created:
 
     source: str
     ref: str
-
-
-def chosen_source(given: str | None) -> str:
-    """The source `new` records: `--template`, else $FASTAPI_CORS_SCAFFOLD_TEMPLATE, else the canonical URL.
-
-    A URL (or `gh:`/`gl:` shorthand, or `user@host:path`) is kept as written; a path is made absolute, because a
-    relative `_src_path` cannot be updated from anywhere else.
-    """
-    source = given or os.environ.get(TEMPLATE_VARIABLE) or canonical_source()
-    if _URL.match(source):
-        return source
-    path = Path(source).expanduser()
-    if not path.exists():
-        origin = "--template" if given else f"${TEMPLATE_VARIABLE}"
-        raise ScaffoldError(f"{origin} {source!r} is neither a URL nor an existing path: give a git URL or a path.")
-    return str(path.resolve())
 
 
 def new_project(

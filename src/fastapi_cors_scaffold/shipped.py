@@ -12,6 +12,7 @@ configuration file changes. Where the per-user directory cannot be written, the 
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import sys
 import tempfile
@@ -39,6 +40,7 @@ APP_NAME = "fastapi-cors-scaffold"
 USER_BUNDLE = "template.bundle"
 
 PACKAGED = Path(__file__).resolve().parent / "_template"
+_URL = re.compile(r"^(?:[a-z][a-z0-9+.-]*://|gh:|gl:|[\w.-]+@[\w.-]+:)", re.IGNORECASE)
 SOURCE_CHECKOUT = Path(__file__).resolve().parents[2]
 
 
@@ -89,6 +91,22 @@ def canonical_source() -> str:
         if label.strip().lower() == "repository":
             return url.strip()
     raise TemplateMissingError(f"The {APP_NAME} package declares no Repository URL; reinstall it from a wheel.")
+
+
+def chosen_source(given: str | None) -> str:
+    """The source `new` records: `--template`, else $FASTAPI_CORS_SCAFFOLD_TEMPLATE, else the canonical URL.
+
+    A URL (or `gh:`/`gl:` shorthand, or `user@host:path`) is kept as written; a path is made absolute, because a
+    relative `_src_path` cannot be updated from anywhere else.
+    """
+    source = given or os.environ.get(TEMPLATE_VARIABLE) or canonical_source()
+    if _URL.match(source):
+        return source
+    path = Path(source).expanduser()
+    if not path.exists():
+        origin = "--template" if given else f"${TEMPLATE_VARIABLE}"
+        raise ScaffoldError(f"{origin} {source!r} is neither a URL nor an existing path: give a git URL or a path.")
+    return str(path.resolve())
 
 
 def same_source(recorded: str, canonical: str) -> bool:
