@@ -1,20 +1,17 @@
 """What a real browser allows against generated services: the only judge of CORS that matters.
 
-Headless Debian Chromium runs `fetch()` from small pages served on other loopback origins (another port, and
-`localhost` against `127.0.0.1`) and each test asserts what the script could or could not read. The browser is driven
-over W3C WebDriver by Debian's `chromedriver`, built from the same source as `chromium`, so their versions always match;
-the protocol is a few JSON calls on loopback, so no client library is needed and nothing can try to download a browser.
-Test-only routes live in a small app module written next to each rendered project: the generated code stays as
-generated.
+Headless Chromium runs `fetch()` from small pages served on other loopback origins (another port, and `localhost`
+against `127.0.0.1`) and each test asserts what the script could or could not read. The browser is the system's
+Chromium driven by Playwright, the library `check --browser` uses, shared by the whole test session; nothing downloads
+a browser. Test-only routes live in a small app module written next to each rendered project: the generated code stays
+as generated.
 """
 
 from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
-import tempfile
 import textwrap
 import threading
 import time
@@ -24,34 +21,23 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
 from tests.rendering import BIN, render
 from tests.servers import free_port
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMEDRIVER = Path("/usr/bin/chromedriver")
-CHROMIUM_FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser as Chromium
+    from playwright.sync_api import Page
+
 CORS_ERROR = "has been blocked by CORS policy"
 PREFLIGHT_REFUSED = "Response to preflight request doesn't pass access control check"
 
-pytestmark = pytest.mark.skipif(
-    not CHROMIUM.exists(), reason="needs Debian's chromium (apt-get install chromium chromium-driver; .ci/run does)"
-)
-
 
 def wait_until(ready: Callable[[], bool], what: str, timeout: float = 20) -> None:
-    """Poll `ready()` until it is true; services and drivers start in well under a second here."""
+    """Poll `ready()` until it is true; services start in well under a second here."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         try:
@@ -79,17 +65,20 @@ def lower_keys(items: Iterable[tuple[str, str]]) -> dict[str, str]:
 # --- the browser -------------------------------------------------------------------------------------------------
 
 FETCH = """
-const [url, init, names, done] = arguments;
-fetch(url, init).then(
-  async (response) => done({
-    status: response.status,
-    body: await response.text(),
-    headers: Object.fromEntries(names.map((name) => [name, response.headers.get(name)])),
-    redirected: response.redirected,
-    url: response.url,
-  }),
-  (error) => done({error: String(error)}),
-);
+async ([url, init, names]) => {
+  try {
+    const response = await fetch(url, init);
+    return {
+      status: response.status,
+      body: await response.text(),
+      headers: Object.fromEntries(names.map((name) => [name, response.headers.get(name)])),
+      redirected: response.redirected,
+      url: response.url,
+    };
+  } catch (error) {
+    return {error: String(error)};
+  }
+}
 """
 
 
@@ -112,68 +101,37 @@ class Outcome:
 
 
 class Browser:
-    """One headless Chromium session over W3C WebDriver (JSON over HTTP to chromedriver on loopback)."""
+    """One browser context (cookies and cached preflights kept between fetches, as in one tab's session) with a page
+    per origin, in the session's headless Chromium."""
 
-    def __init__(self, driver: str, profile: Path) -> None:
-        self.driver = driver
-        capabilities = {
-            "browserName": "chrome",
-            "goog:chromeOptions": {"binary": str(CHROMIUM), "args": [*CHROMIUM_FLAGS, f"--user-data-dir={profile}"]},
-            "goog:loggingPrefs": {"browser": "ALL"},
-        }
-        self.session = self.call("POST", "/session", {"capabilities": {"alwaysMatch": capabilities}})["sessionId"]
-        self.call("POST", f"/session/{self.session}/timeouts", {"script": 10_000, "pageLoad": 10_000})
-        self.origin = ""
-
-    def call(self, method: str, path: str, body: dict[str, Any] | None = None) -> Any:
-        data = None if body is None else json.dumps(body).encode()
-        request = urllib.request.Request(self.driver + path, data, {"Content-Type": "application/json"}, method=method)
-        try:
-            with urllib.request.urlopen(request, timeout=30) as response:
-                return json.load(response)["value"]
-        except urllib.error.HTTPError as error:
-            raise RuntimeError(f"WebDriver {method} {path}: {error.read().decode()}") from None
+    def __init__(self, chromium: Chromium) -> None:
+        self.context = chromium.new_context()
+        self.pages: dict[str, Page] = {}
+        self.messages: list[str] = []
 
     def fetch(self, page: str, url: str, init: dict[str, Any] | None = None, read: tuple[str, ...] = ()) -> Outcome:
         """Run `fetch(url, init)` in a page of origin `page`; `read` names response headers the script tries to read."""
-        if page != self.origin:
-            self.call("POST", f"/session/{self.session}/url", {"url": page + "/"})
-            self.origin = page
-        self.console()
-        result = self.call(
-            "POST", f"/session/{self.session}/execute/async", {"script": FETCH, "args": [url, init or {}, list(read)]}
-        )
-        return Outcome(**result, console=self.console())
-
-    def console(self) -> list[str]:
-        """The console messages since the last call (chromedriver clears them as it returns them)."""
-        entries = self.call("POST", f"/session/{self.session}/se/log", {"type": "browser"})
-        return [str(entry["message"]) for entry in entries]
+        if page not in self.pages:
+            opened = self.context.new_page()
+            opened.on("console", lambda message: self.messages.append(message.text))
+            opened.goto(page + "/")
+            self.pages[page] = opened
+        self.messages.clear()
+        result = self.pages[page].evaluate(FETCH, [url, init or {}, list(read)])
+        self.pages[page].evaluate("0")  # one more round trip: the console messages sent meanwhile have arrived
+        return Outcome(**result, console=list(self.messages))
 
     def close(self) -> None:
-        self.call("DELETE", f"/session/{self.session}")
+        self.context.close()
 
 
 @pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    if not CHROMEDRIVER.exists():
-        pytest.fail("chromium is installed but chromedriver is not: apt-get install chromium-driver")
-    port = free_port()
-    driver = subprocess.Popen(
-        [str(CHROMEDRIVER), f"--port={port}"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-    )
-    profile = Path(tempfile.mkdtemp(prefix="chromium-profile-"))
+def browser(chromium_browser: Chromium) -> Iterator[Browser]:
+    session = Browser(chromium_browser)
     try:
-        wait_until(lambda: http_get(f"http://127.0.0.1:{port}/status")[0] == 200, "chromedriver")
-        session = Browser(f"http://127.0.0.1:{port}", profile)
-        try:
-            yield session
-        finally:
-            session.close()
+        yield session
     finally:
-        driver.terminate()
-        driver.wait(timeout=10)
-        shutil.rmtree(profile, ignore_errors=True)
+        session.close()
 
 
 # --- pages on other origins --------------------------------------------------------------------------------------
@@ -183,7 +141,7 @@ class Page(BaseHTTPRequestHandler):
     """An empty HTML page: all a script needs to have an origin."""
 
     def do_GET(self) -> None:
-        body = b"<!doctype html><title>page</title>"
+        body = b'<!doctype html><title>page</title><link rel="icon" href="data:,">'
         self.send_response(200)
         self.send_header("Content-Type", "text/html")
         self.send_header("Content-Length", str(len(body)))

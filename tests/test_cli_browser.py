@@ -11,11 +11,16 @@ from fastapi_cors_scaffold.browser import (
     Request,
     Response,
     Verdict,
+    exposure_problem,
     fetch,
+    forbidden_method_reason,
     grants,
+    header_value_problem,
     is_safelisted_header,
+    local_network_note,
     needs_preflight,
     normalize_method,
+    readable_header,
     unsafe_header_names,
 )
 
@@ -273,3 +278,181 @@ def test_grants_reads_one_answer_for_both_credential_modes() -> None:
     assert grants(PAGE, Response(200, allow(**{"Access-Control-Allow-Credentials": "true"}))) == (True, True)
     assert grants(PAGE, Response(200, allow("*"))) == (True, False)
     assert grants(PAGE, Response(200, ())) == (False, False)
+
+
+def test_allow_lists_parse_as_tokens_with_whitespace_trimmed_and_empty_items_dropped() -> None:
+    assert Response(200, (("Access-Control-Allow-Methods", " PUT ,,\tDELETE "),)).tokens(
+        "Access-Control-Allow-Methods"
+    ) == ["PUT", "DELETE"]
+    assert (
+        Response(200, (("Access-Control-Allow-Methods", "PUT, BAD METHOD"),)).tokens("Access-Control-Allow-Methods")
+        is None
+    )
+    assert Response(200, ()).tokens("Access-Control-Allow-Methods") == []
+
+
+def test_a_malformed_allow_methods_fails_even_when_the_method_needs_no_listing() -> None:
+    answer = allow(**{"Access-Control-Allow-Methods": "GET, BAD METHOD", "Access-Control-Allow-Headers": "x-token"})
+    verdict = run(Server({("OPTIONS", "/items"): Response(204, answer)}), headers=(("X-Token", "1"),))
+    assert verdict.problem is not None and "'BAD METHOD' is not a token" in verdict.problem.message
+
+
+def test_a_malformed_allow_headers_names_the_bad_item() -> None:
+    answer = allow(**{"Access-Control-Allow-Headers": "x-token, bad header"})
+    verdict = run(Server({("OPTIONS", "/items"): Response(204, answer)}), headers=(("X-Token", "1"),))
+    assert verdict.problem is not None and "'bad header' is not a token" in verdict.problem.message
+    assert "allow_headers" in verdict.problem.fix
+
+
+def test_allow_origin_and_credentials_are_single_fields_trimmed_of_whitespace() -> None:
+    assert run(Server({("GET", "/items"): Response(200, (("Access-Control-Allow-Origin", f" {PAGE}\t"),))})).allowed
+    spaced = (*allow(), ("Access-Control-Allow-Credentials", "true\t"))
+    assert run(Server({("GET", "/items"): Response(200, spaced)}), credentials=True).allowed
+    twice = (*allow(), ("Access-Control-Allow-Credentials", "true"), ("Access-Control-Allow-Credentials", "true"))
+    verdict = run(Server({("GET", "/items"): Response(200, twice)}), credentials=True)
+    assert verdict.problem is not None and "2 header fields" in verdict.problem.message
+
+
+EXPOSING = (
+    ("Content-Type", "text/csv"),
+    ("X-Total-Count", "3"),
+    ("X-Other", "o"),
+    ("Set-Cookie", "a=b"),
+    ("Access-Control-Expose-Headers", "x-total-count, Set-Cookie"),
+)
+
+
+@pytest.mark.parametrize(
+    ("name", "headers", "credentials", "readable"),
+    [
+        ("content-type", EXPOSING, True, "text/csv"),
+        ("X-Total-Count", EXPOSING, True, "3"),
+        ("X-Other", EXPOSING, False, None),
+        ("Set-Cookie", EXPOSING, False, None),
+        ("X-Other", (("X-Other", "o"), ("Access-Control-Expose-Headers", "*")), False, "o"),
+        ("X-Other", (("X-Other", "o"), ("Access-Control-Expose-Headers", "*")), True, None),
+        ("Set-Cookie", (("Set-Cookie", "a=b"), ("Access-Control-Expose-Headers", "*")), False, None),
+        ("X-Other", (("X-Other", "o"), ("Access-Control-Expose-Headers", "X-Other, bad name")), False, None),
+        ("X-Missing", EXPOSING, False, None),
+    ],
+)
+def test_readable_response_headers_follow_the_fetch_standard(
+    name: str, headers: Headers, credentials: bool, readable: str | None
+) -> None:
+    assert readable_header(name, credentials, Response(200, headers)) == readable
+
+
+@pytest.mark.parametrize(
+    ("name", "headers", "credentials", "fragment"),
+    [
+        ("X-Other", EXPOSING, False, "Add 'X-Other' to expose_headers"),
+        ("X-Other", (("X-Other", "o"), ("Access-Control-Expose-Headers", "*")), True, "instead of '*'"),
+        ("X-Other", (("X-Other", "o"), ("Access-Control-Expose-Headers", "X-Other, bad name")), False, "expose_"),
+        ("Set-Cookie", EXPOSING, True, "Let the browser keep the cookie"),
+        ("X-Missing", EXPOSING, False, "Make the server send X-Missing"),
+    ],
+)
+def test_an_unreadable_header_comes_with_its_fix(name: str, headers: Headers, credentials: bool, fragment: str) -> None:
+    problem = exposure_problem(name, credentials, Response(200, headers))
+    assert problem is not None and fragment in problem.fix
+
+
+def test_read_header_blocks_the_verdict_but_keeps_what_is_readable() -> None:
+    server = Server({("GET", "/items"): Response(200, (*allow(), *EXPOSING))})
+    verdict = fetch(Request(f"{API}/items", PAGE, read=("X-Other", "Content-Type")), server)
+    assert not verdict.allowed
+    assert verdict.readable == {"X-Other": None, "Content-Type": "text/csv"}
+
+
+@pytest.mark.parametrize(
+    ("origin", "url", "fragment"),
+    [
+        ("https://app.example.com", "http://127.0.0.1:8000/", "asks the user's permission"),
+        ("http://app.example.com", "http://192.168.1.5/", "blocks it outright"),
+        ("https://app.example.com", "http://[::1]:8000/", "loopback address"),
+        ("http://10.0.0.2:3000", "http://localhost:8000/", "(local address) calling a loopback"),
+        ("http://localhost:5173", "http://127.0.0.1:8000/", None),
+        ("https://app.example.com", "https://api.example.com/", None),
+        ("null", "http://127.0.0.1:8000/", None),
+    ],
+)
+def test_local_network_access_is_its_own_note(origin: str, url: str, fragment: str | None) -> None:
+    note = local_network_note(origin, url)
+    assert (note is None) if fragment is None else (note is not None and fragment in note)
+
+
+def test_header_values_are_latin_1_and_methods_not_forbidden() -> None:
+    assert header_value_problem("héllo") is None
+    assert "outside Latin-1" in (header_value_problem("\u2603") or "")
+    assert "line break" in (header_value_problem("a\nb") or "")
+    assert forbidden_method_reason("get") is None
+    assert all(forbidden_method_reason(method) for method in ("TRACE", "connect", "Track"))
+
+
+@pytest.mark.parametrize(
+    ("value", "fragment"),
+    [
+        (None, "5 s only"),
+        ("abc", "not a number of seconds"),
+        ("0", "before every such request"),
+        ("300", "for 300 s."),
+        ("86400", "Chromium 7200 s, Firefox 86400 s, WebKit 600 s"),
+    ],
+)
+def test_the_preflight_cache_is_given_per_browser(value: str | None, fragment: str) -> None:
+    extra = {"Access-Control-Allow-Methods": "PUT"} | ({"Access-Control-Max-Age": value} if value else {})
+    answers = {("OPTIONS", "/items"): Response(204, allow(**extra)), ("PUT", "/items"): Response(200, allow())}
+    verdict = run(Server(answers), "PUT")
+    assert any(fragment in note for note in verdict.all_notes), verdict.all_notes
+
+
+def test_null_is_never_the_fix() -> None:
+    missing = fetch(Request(f"{API}/items", "null"), Server({("GET", "/items"): Response(200, ())}))
+    star = fetch(
+        Request(f"{API}/items", "null", credentials=True), Server({("GET", "/items"): Response(200, allow("*"))})
+    )
+    refused = fetch(
+        Request(f"{API}/items", "null", "DELETE"),
+        Server({("OPTIONS", "/items"): Response(400, (), "Disallowed CORS origin")}),
+    )
+    for verdict in (missing, star, refused):
+        assert verdict.problem is not None
+        assert "'null'" in verdict.problem.fix and "Add 'null'" not in verdict.problem.fix, verdict.problem.fix
+        assert "not trust 'null'" in verdict.problem.fix
+
+
+def test_after_a_cross_origin_redirect_the_fix_is_the_final_url_not_null() -> None:
+    server = Server(
+        {
+            ("GET", "/items"): Response(302, (*allow(), ("Location", "http://elsewhere.test/items"))),
+            ("GET", "elsewhere.test/items"): Response(200, ()),
+        }
+    )
+    verdict = run(server)
+    assert verdict.problem is not None
+    assert "'Origin: null'" in verdict.problem.fix and "final URL directly" in verdict.problem.fix
+
+
+@pytest.mark.parametrize(
+    ("answer", "body", "fragment"),
+    [
+        (
+            allow(**{"Access-Control-Allow-Methods": "GET, PATCH"}),
+            "",
+            "Write the method as 'PATCH' in the page's fetch()",
+        ),
+        (allow(**{"Access-Control-Allow-Methods": "GET"}), "", "Write 'PATCH' in the page's fetch() call"),
+        ((), "Disallowed CORS method", "in the page's fetch() call: browsers upper-case only"),
+    ],
+)
+def test_lower_case_patch_is_fixed_in_fetch(answer: Headers, body: str, fragment: str) -> None:
+    status = 400 if body else 204
+    verdict = run(Server({("OPTIONS", "/items"): Response(status, answer, body)}), "patch")
+    assert verdict.problem is not None and fragment in verdict.problem.fix, verdict.problem
+
+
+def test_a_redirect_loop_repeats_no_note() -> None:
+    server = Server({("GET", "/items"): Response(302, (("Access-Control-Allow-Origin", PAGE), ("Location", "/items")))})
+    verdict = run(server)
+    assert len(verdict.steps) == 21 and not verdict.allowed
+    assert len(verdict.all_notes) == 2

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import shutil
+import sys
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler
 from typing import Any
@@ -15,7 +17,8 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
-from tests.cli_support import invoke, run_cli, serve_asgi, serve_handler
+from fastapi_cors_scaffold.chromium import EXECUTABLE_VARIABLE, EXECUTABLES
+from tests.cli_support import BIN, invoke, run_cli, serve_asgi, serve_handler
 
 PAGE = "http://localhost:5173"
 TRUSTED = "https://app.example.com"
@@ -25,6 +28,10 @@ async def items(request: Request) -> JSONResponse:
     return JSONResponse({"method": request.method})
 
 
+async def counted(request: Request) -> JSONResponse:
+    return JSONResponse([], headers={"X-Total-Count": "0", "X-Secret": "s", "Set-Cookie": "session=s3cret"})
+
+
 async def boom(request: Request) -> JSONResponse:
     raise RuntimeError("unhandled")
 
@@ -32,7 +39,11 @@ async def boom(request: Request) -> JSONResponse:
 def starlette_app() -> Starlette:
     """CORS added the usual way, so Starlette's outermost error middleware answers 500s without CORS headers."""
     return Starlette(
-        routes=[Route("/items/", items, methods=["GET", "POST", "DELETE"]), Route("/boom", boom)],
+        routes=[
+            Route("/items/", items, methods=["GET", "POST", "DELETE"]),
+            Route("/counted", counted),
+            Route("/boom", boom),
+        ],
         middleware=[
             Middleware(
                 CORSMiddleware,
@@ -41,6 +52,7 @@ def starlette_app() -> Starlette:
                 allow_credentials=True,
                 allow_methods=["GET", "POST"],
                 allow_headers=["Content-Type"],
+                expose_headers=["X-Total-Count"],
             )
         ],
     )
@@ -239,8 +251,16 @@ def test_a_closed_port_is_one_line_and_exit_2() -> None:
     ("args", "fragment"),
     [
         (["--origin", "http://localhost:5173/"], "trailing slash"),
+        (["--origin", "localhost:5173"], "'null' is accepted too"),
         (["--origin", PAGE, "--method", "GET POST"], "not an HTTP method"),
+        (["--origin", PAGE, "--method", "TRACE"], "forbidden methods"),
+        (["--origin", PAGE, "--method", "connect"], "forbidden methods"),
+        (["--origin", PAGE, "--method", "Track"], "forbidden methods"),
         (["--origin", PAGE, "--header", "Bad Name: x"], "not 'Name: value'"),
+        (["--origin", PAGE, "--header", "X-Snow: \u2603"], "outside Latin-1"),
+        (["--origin", PAGE, "--timeout", "0"], "not a positive number of seconds"),
+        (["--origin", PAGE, "--timeout", "-5"], "not a positive number of seconds"),
+        (["--origin", PAGE, "--read-header", "X Total"], "not a header name"),
     ],
 )
 def test_bad_input_is_exit_2_before_any_request(args: list[str], fragment: str) -> None:
@@ -248,6 +268,95 @@ def test_bad_input_is_exit_2_before_any_request(args: list[str], fragment: str) 
 
     assert result.exit_code == 2
     assert fragment in result.stderr
+    assert result.stderr.startswith("error: ") and result.stderr.count("\n") == 1
+
+
+def test_a_latin_1_header_value_is_sent(handwritten_url: str) -> None:
+    code, report = check_json(f"{handwritten_url}/wildcard", "--origin", PAGE, "-H", "X-Uni: héllo")
+
+    assert code == 0
+    assert report["steps"][1]["sent"]["X-Uni"] == "héllo"
+
+
+def test_the_null_origin_is_never_suggested_for_trust(starlette_url: str) -> None:
+    code, report = check_json(f"{starlette_url}/items/", "--origin", "null")
+
+    assert code == 1
+    assert "Add 'null'" not in report["fix"] and "not trust 'null'" in report["fix"]
+
+
+def test_lower_case_patch_is_fixed_in_the_pages_fetch_call(starlette_url: str) -> None:
+    code, report = check_json(f"{starlette_url}/items/", "--origin", PAGE, "-m", "patch")
+
+    assert code == 1
+    assert report["steps"][0]["sent"]["Access-Control-Request-Method"] == "patch"
+    assert "Write the method as 'PATCH' in the page's fetch() call" in report["fix"]
+
+
+@pytest.mark.parametrize(
+    ("name", "credentials", "readable", "fragment"),
+    [
+        ("X-Total-Count", True, "0", None),
+        ("content-type", False, "application/json", None),
+        ("X-Secret", False, None, "Add 'X-Secret' to expose_headers"),
+        ("Set-Cookie", True, None, "never read Set-Cookie"),
+    ],
+)
+def test_read_header_asks_whether_page_code_can_read_a_response_header(
+    starlette_url: str, name: str, credentials: bool, readable: str | None, fragment: str | None
+) -> None:
+    extra = ["--credentials"] if credentials else []
+    code, report = check_json(f"{starlette_url}/counted", "--origin", PAGE, "--read-header", name, *extra)
+
+    assert report["read_headers"] == {name: readable}
+    assert code == (0 if readable else 1)
+    assert fragment is None or fragment in f"{report['problem']} {report['fix']}"
+
+
+def test_scan_gives_a_fix_for_each_trusted_attacker_origin(starlette_url: str) -> None:
+    result = invoke("check", f"{starlette_url}/items/", "--origin", TRUSTED, "--scan")
+    _, report = check_json(f"{starlette_url}/items/", "--origin", TRUSTED, "--scan")
+
+    trusted = [entry for entry in report["scan"] if entry["trusted"]]
+    assert trusted and all(entry["fix"] for entry in trusted)
+    assert all(entry["fix"] is None for entry in report["scan"] if not entry["trusted"])
+    assert "Anchor allow_origin_regex" in next(e["fix"] for e in trusted if e["kind"] == "prefix")
+    assert result.stdout.count("Fix (") == len(trusted)
+
+
+def test_browser_without_a_browser_is_one_line_and_exit_2(starlette_url: str) -> None:
+    result = invoke("check", f"{starlette_url}/items/", "--origin", PAGE, "--browser", env={"PATH": str(BIN)})
+
+    assert result.exit_code == 2
+    assert "apt-get install chromium" in result.stderr and result.stderr.count("\n") == 1
+
+
+def test_browser_without_playwright_says_which_extra_to_install(
+    starlette_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setitem(sys.modules, "playwright.sync_api", None)  # what importing it does where it is not installed
+    result = invoke(
+        "check", f"{starlette_url}/items/", "--origin", PAGE, "--browser", env={EXECUTABLE_VARIABLE: sys.executable}
+    )
+
+    assert result.exit_code == 2
+    assert "pip install 'fastapi-cors-scaffold[browser]'" in result.stderr and result.stderr.count("\n") == 1
+
+
+@pytest.mark.skipif(not any(map(shutil.which, EXECUTABLES)), reason="needs Chromium (apt-get install chromium)")
+def test_browser_shows_chromiums_verdict_beside_checks(starlette_url: str, handwritten_url: str) -> None:
+    agreeing = invoke("check", f"{starlette_url}/items/", "--origin", "https://other.example.com", "--browser")
+    differing = invoke(
+        "check", f"{handwritten_url}/wildcard", "--origin", PAGE, "-H", "Authorization: Bearer t", "--browser", "--json"
+    )
+
+    assert agreeing.exit_code == 1, agreeing.output
+    assert "Chromium: blocked" in agreeing.stdout and "Chromium console: Access to fetch" in agreeing.stdout
+    assert "Chromium agrees with check." in agreeing.stdout
+    report = json.loads(differing.stdout)
+    assert differing.exit_code == 1, "the exit status follows the strict verdict"
+    assert report["allowed"] is False and report["browser"]["allowed"] is True
+    assert report["browser"]["agrees"] is False and "Chromium allows" in report["browser"]["summary"]
 
 
 def test_check_as_a_subprocess(starlette_url: str, tmp_path: Any) -> None:

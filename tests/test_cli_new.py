@@ -310,3 +310,16 @@ def test_a_regex_given_with_data_meets_the_same_rules_as_the_flag(tmp_path: Path
         "error: --data allow_origin_regex: 'https://[a-z0-9-]+\\.vercel\\.app' admits 'https://attacker.vercel.app'"
     )
     assert not (tmp_path / "service").exists()
+
+
+@pytest.mark.parametrize(
+    ("key", "hint"), [("allow_origins", "did you mean allowed_origins?"), ("zzz", "the questions are")]
+)
+def test_an_unknown_data_key_is_refused_with_the_nearest_question(tmp_path: Path, key: str, hint: str) -> None:
+    """Copier would ignore it silently and keep the template's value (with credentials on)."""
+    result = invoke("new", str(tmp_path / "service"), "--defaults", "--data", f"{key}=[https://app.example.com]")
+
+    assert result.exit_code == 2
+    assert result.stderr.startswith(f"error: --data {key}: the template has no question '{key}': ")
+    assert hint in result.stderr
+    assert not (tmp_path / "service").exists()

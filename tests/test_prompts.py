@@ -18,7 +18,7 @@ PRODUCTION_FILES = (
     "Add a .pre-commit-config.yaml",
     "Add a renovate.json",
 )
-COLUMNS, LINES = 250, 50
+COLUMNS, LINES = 80, 50
 
 
 class Terminal:
@@ -66,19 +66,17 @@ class Terminal:
         return self.child.exitstatus
 
 
-def test_person_types_origins_without_yaml_and_is_re_asked_on_a_refused_combination(tmp_path: Path) -> None:
+def test_person_types_origins_without_yaml_and_is_re_asked_with_the_first_clause_in_view(tmp_path: Path) -> None:
     destination = tmp_path / "service"
     terminal = Terminal(destination)
     terminal.answer("Human name", "Billing API")
     for prompt in ("Distribution name", "Python package", "One line", "Lowest Python"):
         terminal.accept(prompt)
-    terminal.keys("Which CORS settings", SPACE + DOWN + DOWN + SPACE + ENTER)  # credentials and allowed origins
-    terminal.keys("credentialed requests", "y")
-    terminal.answer("Origins allowed", '"*"')
-    terminal.wait_for("with credentials lets any site act as the user")
+    terminal.keys("Which CORS settings", DOWN + SPACE + DOWN + SPACE + ENTER)  # allowed origins and credentials
     terminal.answer("Origins allowed", "https://app.example.com, http://localhost:5173/")
-    terminal.wait_for("drop the trailing slash")
+    terminal.wait_for("Validation error for question 'allowed_origins': 'http://localhost:5173/' ends")
     terminal.answer("Origins allowed", "https://app.example.com, http://localhost:5173")
+    terminal.keys("credentialed requests", "y")
 
     assert terminal.finish() == 0
     answers = yaml.safe_load((destination / ".copier-answers.yml").read_text())
@@ -87,6 +85,35 @@ def test_person_types_origins_without_yaml_and_is_re_asked_on_a_refused_combinat
     assert "max_age" not in answers, "a setting the person did not choose must follow the template"
     settings = (destination / "src" / "billing_api" / "settings.py").read_text()
     assert '["https://app.example.com", "http://localhost:5173"]' in settings
+
+
+def test_any_origin_is_never_a_dead_end_credentials_follow(tmp_path: Path) -> None:
+    """Origins come before credentials: "*" is accepted and credentials, not asked, stay off as browsers require."""
+    destination = tmp_path / "service"
+    terminal = Terminal(destination)
+    for prompt in ("Human name", "Distribution name", "Python package", "One line", "Lowest Python"):
+        terminal.accept(prompt)
+    terminal.keys("Which CORS settings", DOWN + SPACE + DOWN + SPACE + ENTER)
+    terminal.answer("Origins allowed", '"*"')
+
+    assert terminal.finish() == 0
+    answers = yaml.safe_load((destination / ".copier-answers.yml").read_text())
+    assert answers["allowed_origins"] == "*"
+    assert "allow_credentials" not in answers
+    assert "cors_allow_credentials: bool = False" in (destination / "src" / "my_service" / "settings.py").read_text()
+
+
+def test_an_empty_origins_answer_says_no_origin_was_given(tmp_path: Path) -> None:
+    destination = tmp_path / "service"
+    terminal = Terminal(destination)
+    for prompt in ("Human name", "Distribution name", "Python package", "One line", "Lowest Python"):
+        terminal.accept(prompt)
+    terminal.keys("Which CORS settings", DOWN + SPACE + ENTER)
+    terminal.answer("Origins allowed", "")
+    terminal.wait_for("Validation error for question 'allowed_origins': no origin was given")
+    terminal.answer("Origins allowed", "https://app.example.com")
+
+    assert terminal.finish() == 0
 
 
 def test_pressing_enter_everywhere_gives_the_recommended_service(tmp_path: Path) -> None:
@@ -108,9 +135,9 @@ def test_regex_and_max_age_are_re_asked(tmp_path: Path) -> None:
     terminal = Terminal(destination)
     for prompt in ("Human name", "Distribution name", "Python package", "One line", "Lowest Python"):
         terminal.accept(prompt)
-    terminal.keys("Which CORS settings", DOWN + SPACE + DOWN * 5 + SPACE + ENTER)  # origin regex and max_age
+    terminal.keys("Which CORS settings", SPACE + DOWN * 6 + SPACE + ENTER)  # origin regex and max_age
     terminal.answer("Regex for a family", r"https://app.example\.com")
-    terminal.wait_for("unescaped dot")
+    terminal.wait_for("Validation error for question 'allow_origin_regex': 'https://app.example")
     terminal.answer("Regex for a family", r"https://[a-z0-9-]+\.example\.com")
     terminal.answer("Seconds a browser", "90000")
     terminal.wait_for("out of range")
@@ -121,3 +148,16 @@ def test_regex_and_max_age_are_re_asked(tmp_path: Path) -> None:
     assert answers["allow_origin_regex"] == r"https://[a-z0-9-]+\.example\.com"
     assert answers["max_age"] == 1200
     assert "allowed_origins" not in answers
+
+
+def test_every_help_line_fits_an_80_column_prompt() -> None:
+    questions = yaml.safe_load((REPOSITORY / "copier.yml").read_text())
+    long = [
+        (name, line)
+        for name, spec in questions.items()
+        if isinstance(spec, dict) and "help" in spec
+        for line in spec["help"].splitlines()
+        if len(line) > COLUMNS - 4
+    ]
+
+    assert long == []

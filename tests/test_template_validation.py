@@ -3,6 +3,10 @@ tested row by row against the rules table in test_rules_table.py."""
 
 from __future__ import annotations
 
+import json
+import keyword
+import sys
+import unicodedata
 from pathlib import Path
 from typing import Any
 
@@ -21,13 +25,18 @@ def refusal(tmp_path: Path, data: dict[str, Any]) -> str:
 
 BAD_ANSWERS = [
     ({"allow_origin_regex": "https://a**"}, "multiple repeat"),
-    ({"allowed_origins": ""}, "allowed_origins: no origin was given"),
+    ({"allowed_origins": ""}, "question 'allowed_origins': no origin was given"),
+    ({"allow_headers": "Authorization, X Foo"}, "question 'allow_headers': 'X Foo' is not a request header name"),
     ({"project_name": "  "}, "empty"),
     ({"project_name": "Billing\rAPI"}, "control or line-break character"),
     ({"description": "Two\nlines"}, "control or line-break character"),
     ({"description": "Next\u0085line"}, "control or line-break character"),
     ({"project_slug": "Billing API"}, "not a distribution name"),
     ({"package_name": "billing-api"}, "not a Python package name"),
+    ({"package_name": "import"}, "'import' is a Python keyword or the name of a module the service imports"),
+    ({"package_name": "json"}, "choose another, e.g. 'json_service'"),
+    ({"package_name": "fastapi"}, "'fastapi' is a Python keyword or the name of a module"),
+    ({"project_slug": "uvicorn"}, "'uvicorn' is the name of a package the service depends on"),
 ]
 
 
@@ -55,3 +64,30 @@ def test_copier_cli_stops_on_a_bad_origin_and_writes_nothing(tmp_path: Path) -> 
     assert result.returncode != 0
     assert "drop the trailing slash" in result.stderr
     assert not destination.exists()
+
+
+@pytest.mark.parametrize(
+    ("name", "slug", "package"),
+    [
+        ("Café Ünïcødé", "cafe-unicode", "cafe_unicode"),
+        ("Straße Œuvre", "strasse-oeuvre", "strasse_oeuvre"),
+        ("Import", "import", "import_service"),
+        ("FastAPI", "fastapi-service", "fastapi_service"),
+        ("日本", "service", "service"),
+    ],
+)
+def test_derived_names_are_ascii_and_never_shadow_a_module(tmp_path: Path, name: str, slug: str, package: str) -> None:
+    project = render(tmp_path / "service", {"project_name": name})
+
+    assert f'name = "{slug}"' in (project / "pyproject.toml").read_text()
+    assert (project / "src" / package / "main.py").is_file()
+
+
+def test_the_reserved_names_cover_this_python() -> None:
+    names = json.loads((REPOSITORY / "includes" / "names.json").read_text())
+    public = {name for name in sys.stdlib_module_names if not name.startswith("_")}
+
+    assert public | set(keyword.kwlist) | set(keyword.softkwlist) - {"_"} <= set(names["reserved"])
+    for letter, ascii_form in names["ascii"].items():
+        decomposed = "".join(c for c in unicodedata.normalize("NFKD", letter) if not unicodedata.combining(c))
+        assert ascii_form == decomposed or not decomposed.isascii(), letter

@@ -7,6 +7,8 @@ the person gave, never a default of its own, and its output is what `copier copy
 
 from __future__ import annotations
 
+import dataclasses
+import difflib
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -67,6 +69,17 @@ def parse_data(pairs: Iterable[str]) -> dict[str, str]:
             raise ValueError(f"--data {pair!r} is not KEY=VALUE, e.g. --data 'min_fastapi=0.166'.")
         data[key.strip()] = value
     return data
+
+
+def unknown_data_error(data: Mapping[str, str], questions: Iterable[str]) -> str | None:
+    """Copier ignores a `--data` key no question has, so a typo would silently keep the template's value."""
+    known = sorted(questions)
+    for key in data:
+        if key not in known:
+            close = difflib.get_close_matches(key, known, n=1)
+            hint = f"did you mean {close[0]}?" if close else f"the questions are {', '.join(known)}."
+            return f"--data {key}: the template has no question '{key}': {hint}"
+    return None
 
 
 def typed_data(data: Mapping[str, str]) -> dict[str, Any]:
@@ -160,7 +173,9 @@ def recommended_policy(questions: Mapping[str, Any]) -> Policy:
         for question, spec in questions.items()
         if question in CORS_QUESTIONS and isinstance(spec, Mapping) and "default" in spec
     }
-    return policy_from_answers(defaults, Policy())
+    recommended = policy_from_answers({**defaults, "allow_credentials": False}, Policy())
+    # Credentials default to on unless the origins are '*' (a Jinja default in copier.yml): follow the same rule.
+    return dataclasses.replace(recommended, allow_credentials="*" not in recommended.allow_origins)
 
 
 def _fields_of(policy: Policy) -> dict[str, Any]:

@@ -8,17 +8,22 @@ browser is laxer than the standard, the verdict is the strict one and a note nam
 
 from __future__ import annotations
 
+import ipaddress
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from urllib.parse import urljoin, urlsplit
 
+from fastapi_cors_scaffold.cors_rules import FORBIDDEN_METHODS, MESSAGES, NEVER_EXPOSED, NORMALIZED_METHODS
 from fastapi_cors_scaffold.origins import origin_of
 
 Headers = tuple[tuple[str, str], ...]
 
 SAFELISTED_METHODS = frozenset({"GET", "HEAD", "POST"})
-NORMALIZED_METHODS = frozenset({"DELETE", "GET", "HEAD", "OPTIONS", "POST", "PUT"})
+SAFELISTED_RESPONSE_HEADERS = frozenset(
+    {"cache-control", "content-language", "content-length", "content-type", "expires", "last-modified", "pragma"}
+)
+FORBIDDEN_RESPONSE_HEADERS = NEVER_EXPOSED
 SAFELISTED_CONTENT_TYPES = frozenset({"application/x-www-form-urlencoded", "multipart/form-data", "text/plain"})
 NON_WILDCARD_HEADERS = frozenset({"authorization"})
 FORBIDDEN_HEADERS = frozenset(
@@ -51,8 +56,9 @@ REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 MAX_REDIRECTS = 20
 SAFELIST_VALUE_LIMIT = 128
 SAFELIST_TOTAL_LIMIT = 1024
-CHROMIUM_MAX_AGE = 7200
+MAX_AGE_CAPS = (("Chromium", 7200), ("Firefox", 86400), ("WebKit", 600))
 DEFAULT_MAX_AGE = 5
+HTTP_WHITESPACE = " \t"
 
 _TOKEN = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")
 _UNSAFE_BYTES = re.compile(r'[\x00-\x08\x0a-\x1f"():<>?@\[\\\]{}\x7f]')
@@ -70,6 +76,7 @@ class Request:
     method: str = "GET"
     headers: Headers = ()
     credentials: bool = False
+    read: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -80,16 +87,25 @@ class Response:
     headers: Headers = ()
     body: str = ""
 
+    def fields(self, name: str) -> list[str]:
+        """The value of every `name` header field, trimmed of HTTP whitespace as the Fetch standard does."""
+        lowered = name.lower()
+        return [value.strip(HTTP_WHITESPACE) for key, value in self.headers if key.lower() == lowered]
+
     def values(self, name: str) -> list[str]:
         """Every value of header `name`, split on commas as a header list is."""
-        lowered = name.lower()
-        return [item.strip() for key, value in self.headers if key.lower() == lowered for item in value.split(",")]
+        return [item.strip(HTTP_WHITESPACE) for field in self.fields(name) for item in field.split(",")]
 
     def get(self, name: str) -> str | None:
         """The header's values joined as one field, or None when absent."""
-        lowered = name.lower()
-        found = [value.strip() for key, value in self.headers if key.lower() == lowered]
+        found = self.fields(name)
         return ", ".join(found) if found else None
+
+    def tokens(self, name: str) -> list[str] | None:
+        """A list-of-tokens header (`Access-Control-Allow-Methods` and the like) as browsers parse it: empty items
+        dropped, None when one item is not a token, which makes the whole header fail."""
+        items = [item for item in self.values(name) if item]
+        return items if all(is_token(item) for item in items) else None
 
 
 @dataclass(frozen=True)
@@ -98,6 +114,7 @@ class Problem:
 
     message: str
     fix: str
+    exposure: bool = False
 
 
 @dataclass(frozen=True)
@@ -137,6 +154,20 @@ class Verdict:
     def preflighted(self) -> bool:
         return any(step.kind == "preflight" for step in self.steps)
 
+    @property
+    def all_notes(self) -> list[str]:
+        """The verdict's notes and every step's, each once: a redirect loop repeats the same remarks."""
+        return list(dict.fromkeys([*self.notes, *(note for step in self.steps for note in step.notes)]))
+
+    @property
+    def readable(self) -> dict[str, str | None]:
+        """The value page code gets for each header of `request.read` from the final answer (None: it cannot)."""
+        reached = all(problem.exposure for step in self.steps for problem in step.problems)
+        if not self.steps or not reached:
+            return dict.fromkeys(self.request.read)
+        final = self.steps[-1].response
+        return {name: readable_header(name, self.request.credentials, final) for name in self.request.read}
+
 
 Send = Callable[[str, str, Headers], Response]
 
@@ -144,6 +175,25 @@ Send = Callable[[str, str, Headers], Response]
 def is_token(name: str) -> bool:
     """Whether `name` can be a method or header name (an RFC 9110 token)."""
     return bool(_TOKEN.fullmatch(name))
+
+
+def forbidden_method_reason(method: str) -> str | None:
+    """Why `fetch()` refuses to send `method` at all, or None when it may."""
+    if method.upper() in FORBIDDEN_METHODS:
+        return f"fetch() refuses the method {method} (CONNECT, TRACE and TRACK are forbidden methods: it throws)"
+    return None
+
+
+def header_value_problem(value: str) -> str | None:
+    """Why `fetch()` would refuse `value` as a header value (it throws), or None: Latin-1 such as 'héllo' is fine."""
+    if any(ord(char) > 0xFF for char in value):
+        return (
+            "the value has characters outside Latin-1 (ISO-8859-1), which fetch() refuses in a header; "
+            "percent-encode or base64 it"
+        )
+    if any(char in value for char in "\x00\r\n"):
+        return "the value contains a NUL or line break, which fetch() refuses in a header"
+    return None
 
 
 def normalize_method(method: str) -> str:
@@ -199,50 +249,130 @@ def preflight_headers(origin: str, method: str, headers: Iterable[tuple[str, str
     return (*sent, ("Accept", "*/*"))
 
 
-def cors_problems(origin: str, credentials: bool, response: Response) -> list[Problem]:
+def cors_problems(origin: str, credentials: bool, response: Response, tainted: bool = False) -> list[Problem]:
     """The CORS check: `Access-Control-Allow-Origin` is the exact origin (or `*` without credentials), and a
-    credentialed request also needs `Access-Control-Allow-Credentials: true`."""
-    allowed = response.values("Access-Control-Allow-Origin")
-    if not allowed:
-        return [_missing_allow_origin(origin, response.status)]
-    if len(allowed) > 1:
+    credentialed request also needs `Access-Control-Allow-Credentials: true`; each header is one field, one value.
+    `tainted`: a redirect to another origin made the browser send `Origin: null`."""
+    fields = response.fields("Access-Control-Allow-Origin")
+    if not fields:
+        return [_missing_allow_origin(origin, response.status, tainted)]
+    if len(fields) > 1 or "," in fields[0]:
+        what = f"{len(fields)} Access-Control-Allow-Origin header fields" if len(fields) > 1 else "several values"
         return [
             Problem(
-                f"Access-Control-Allow-Origin has several values ({response.get('Access-Control-Allow-Origin')}), "
-                "and browsers accept exactly one.",
-                f"Send one value, the requesting origin '{origin}', instead of the whole list.",
+                f"The answer has {what} ({', '.join(fields)}), and browsers accept exactly one value.",
+                "Send one Access-Control-Allow-Origin header (a proxy and the application both adding CORS headers is "
+                "the usual cause), "
+                + (
+                    f"with the requesting origin '{origin}'."
+                    if origin != "null"
+                    else f"and {_allow_fix(origin, tainted)}."
+                ),
             )
         ]
-    value = allowed[0]
+    value = fields[0]
     if value == "*" and credentials:
-        return [
-            Problem(
-                "Access-Control-Allow-Origin is '*', which browsers refuse for a credentialed request.",
-                f"Answer with the exact origin '{origin}' and Access-Control-Allow-Credentials: true "
-                "(Starlette does when the origin is listed and allow_credentials is on).",
-            )
-        ]
+        exact = (
+            f"Answer with the exact origin '{origin}' and Access-Control-Allow-Credentials: true "
+            "(Starlette does when the origin is listed and allow_credentials is on)."
+            if origin != "null"
+            else _sentence(_allow_fix(origin, tainted))
+        )
+        return [Problem("Access-Control-Allow-Origin is '*', which browsers refuse for a credentialed request.", exact)]
     if value not in ("*", origin):
-        return [_wrong_allow_origin(origin, value)]
+        return [_wrong_allow_origin(origin, value, tainted)]
     if credentials:
-        granted = response.values("Access-Control-Allow-Credentials")
+        granted = response.fields("Access-Control-Allow-Credentials")
         if granted != ["true"]:
-            got = f"'{response.get('Access-Control-Allow-Credentials')}'" if granted else "nothing"
+            got = (
+                "nothing"
+                if not granted
+                else f"{len(granted)} header fields ({', '.join(granted)})"
+                if len(granted) > 1
+                else f"'{granted[0]}'"
+            )
             return [
                 Problem(
                     f"The request is credentialed, but Access-Control-Allow-Credentials is {got}, not exactly 'true'.",
-                    "Send Access-Control-Allow-Credentials: true (allow_credentials=True), or drop credentials.",
+                    "Send one Access-Control-Allow-Credentials: true (allow_credentials=True), or drop "
+                    "credentials: 'include' from the page's fetch() call.",
                 )
             ]
     return []
 
 
+def readable_header(name: str, credentials: bool, response: Response) -> str | None:
+    """What `response.headers.get(name)` gives page code: safelisted headers always, others only when exposed
+    (`*` exposes all only without credentials), `Set-Cookie` never; None when it cannot read it."""
+    lowered = name.lower()
+    value = response.get(name)
+    if value is None or lowered in FORBIDDEN_RESPONSE_HEADERS:
+        return None
+    if lowered in SAFELISTED_RESPONSE_HEADERS:
+        return value
+    exposed = {item.lower() for item in response.tokens("Access-Control-Expose-Headers") or []}
+    return value if lowered in exposed or ("*" in exposed and not credentials) else None
+
+
+def exposure_problem(name: str, credentials: bool, response: Response) -> Problem | None:
+    """Why page code cannot read response header `name`, with the fix; None when it can."""
+    if readable_header(name, credentials, response) is not None:
+        return None
+    lowered = name.lower()
+    if lowered in FORBIDDEN_RESPONSE_HEADERS:
+        return Problem(
+            f"Page code can never read {name}: browsers hide it from every response, even exposed.",
+            "Let the browser keep the cookie (credentials: 'include' sends it back); put anything the page must read "
+            "in the body or in another, exposed header.",
+            exposure=True,
+        )
+    if response.get(name) is None:
+        return Problem(
+            f"The final answer has no {name} header, so page code reads null.",
+            f"Make the server send {name} on this response.",
+            exposure=True,
+        )
+    raw = response.get("Access-Control-Expose-Headers")
+    exposed = response.tokens("Access-Control-Expose-Headers")
+    fix = f"Add '{name}' to expose_headers (Access-Control-Expose-Headers: {name})."
+    if raw is not None and exposed is None:
+        why = f"Access-Control-Expose-Headers '{raw}' is not a list of header names, so browsers expose nothing"
+    elif exposed and "*" in exposed:
+        why = "Access-Control-Expose-Headers is '*', which exposes everything only to requests without credentials"
+        fix = f"List '{name}' in expose_headers instead of '*' (with credentials '*' is just a header named '*')."
+    elif raw is None:
+        why = "the answer exposes no header (no Access-Control-Expose-Headers)"
+    else:
+        why = f"Access-Control-Expose-Headers lists {raw}"
+    return Problem(f"Page code cannot read {name}: it is not a safelisted response header and {why}.", fix, True)
+
+
+def local_network_note(origin: str, url: str) -> str | None:
+    """Chromium's Local Network Access: a page on a public origin calling a loopback or private address. Not CORS:
+    no header the server sends changes it."""
+    page, target = _address_space(urlsplit(origin).hostname), _address_space(urlsplit(url).hostname)
+    order = {"public": 0, "local": 1, "loopback": 2}
+    if origin == "null" or page is None or target is None or order[target] <= order[page]:
+        return None
+    insecure = urlsplit(origin).scheme != "https"
+    return (
+        f"Local Network Access, not CORS: a page on {origin} ({page} address) calling a {target} address. Chromium "
+        + (
+            "blocks it outright, because the page is not a secure context (not https)."
+            if insecure
+            else "asks the user's permission first and blocks the request if refused."
+        )
+        + " No CORS header changes this; serve the page and the API from the same kind of address."
+    )
+
+
 def preflight_problems(request: Request, origin: str, url: str, response: Response) -> tuple[list[Problem], list[str]]:
     """The CORS-preflight check: a 2xx answer passing the CORS check that covers the method and unsafe headers."""
     method = normalize_method(request.method)
+    tainted = origin != request.origin
     if not 200 <= response.status <= 299:
-        return [_preflight_status_problem(request, method, url, response)], []
-    problems = cors_problems(origin, request.credentials, response)
+        return [_preflight_status_problem(request, origin, method, url, response)], []
+    problems = cors_problems(origin, request.credentials, response, tainted)
     if problems:
         return problems, []
     notes: list[str] = []
@@ -288,7 +418,7 @@ def fetch(request: Request, send: Send) -> Verdict:
                 break
         sent = (("Origin", origin), *headers)
         answer = send(method, url, sent)
-        problems = cors_problems(origin, request.credentials, answer)
+        problems = cors_problems(origin, request.credentials, answer, origin != request.origin)
         step_notes = response_notes(origin, answer) if not problems else []
         location = answer.get("Location")
         if not problems and answer.status in REDIRECT_STATUSES and location:
@@ -310,7 +440,14 @@ def fetch(request: Request, send: Send) -> Verdict:
             if origin_of(target) != request.origin:
                 origin = "null"
         url = target
-    return Verdict(request, tuple(steps), tuple(notes))
+    final = steps[-1]
+    exposure = [
+        problem for name in request.read if (problem := exposure_problem(name, request.credentials, final.response))
+    ]
+    if final.passed and exposure:
+        steps[-1] = Step(final.kind, final.method, final.url, final.sent, final.response, tuple(exposure), final.notes)
+    local = local_network_note(request.origin, request.url)
+    return Verdict(request, tuple(steps), tuple([*notes, local] if local else notes))
 
 
 def grants(origin: str, response: Response) -> tuple[bool, bool]:
@@ -328,7 +465,38 @@ def _forbidden(name: str) -> bool:
     return lowered in FORBIDDEN_HEADERS or lowered.startswith(("proxy-", "sec-"))
 
 
-def _missing_allow_origin(origin: str, status: int) -> Problem:
+def _allow_fix(origin: str, tainted: bool) -> str:
+    """How the server should allow `origin`: never by trusting `null`, which anyone can send."""
+    if origin == "null" and tainted:
+        return (
+            "the request was redirected to another origin, so the browser sent 'Origin: null': have the page request "
+            "the final URL directly, rather than trusting 'null' (anyone can send it)"
+        )
+    if origin == "null":
+        return f"do not trust 'null': {MESSAGES['origin.null']['fix']}, and allow that one"
+    return f"add '{origin}' to the allowed origins (allow_origins), or make allow_origin_regex match it"
+
+
+def _sentence(clause: str) -> str:
+    return clause[:1].upper() + clause[1:] + "."
+
+
+def _address_space(host: str | None) -> str | None:
+    """Chromium's address space of a host written in the URL: loopback, local (private) or public."""
+    if host is None:
+        return None
+    if host == "localhost" or host.endswith(".localhost"):
+        return "loopback"
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        return "public"
+    if address.is_loopback:
+        return "loopback"
+    return "local" if address.is_private or address.is_link_local else "public"
+
+
+def _missing_allow_origin(origin: str, status: int, tainted: bool = False) -> Problem:
     if status >= 500:
         return Problem(
             f"The {status} answer has no Access-Control-Allow-Origin, so the page sees a CORS error instead of the "
@@ -338,11 +506,11 @@ def _missing_allow_origin(origin: str, status: int) -> Problem:
         )
     return Problem(
         f"The answer has no Access-Control-Allow-Origin header: the server does not allow '{origin}'.",
-        f"Add '{origin}' to the allowed origins (allow_origins), or make allow_origin_regex match it.",
+        _sentence(_allow_fix(origin, tainted)),
     )
 
 
-def _wrong_allow_origin(origin: str, value: str) -> Problem:
+def _wrong_allow_origin(origin: str, value: str, tainted: bool = False) -> Problem:
     if value == "null":
         reason = "'null', which only matches pages with an opaque origin (sandboxed iframes, file:)"
     elif value.rstrip("/") == origin:
@@ -353,13 +521,15 @@ def _wrong_allow_origin(origin: str, value: str) -> Problem:
         reason = f"'{value}', which is not written the way browsers send it"
     else:
         reason = f"'{value}', another origin"
-    return Problem(
-        f"Access-Control-Allow-Origin is {reason}; the browser needs exactly '{origin}'.",
-        f"Configure the origin as '{origin}' (scheme://host[:port], lower case, no default port, no slash).",
+    fix = (
+        f"Configure the origin as '{origin}' (scheme://host[:port], lower case, no default port, no slash)."
+        if origin != "null"
+        else _sentence(_allow_fix(origin, tainted))
     )
+    return Problem(f"Access-Control-Allow-Origin is {reason}; the browser needs exactly '{origin}'.", fix)
 
 
-def _preflight_status_problem(request: Request, method: str, url: str, response: Response) -> Problem:
+def _preflight_status_problem(request: Request, origin: str, method: str, url: str, response: Response) -> Problem:
     status = response.status
     location = response.get("Location")
     if status in REDIRECT_STATUSES and location:
@@ -382,36 +552,62 @@ def _preflight_status_problem(request: Request, method: str, url: str, response:
         )
     refusal = _STARLETTE_REFUSAL.search(response.body)
     if status == 400 and refusal:
-        return _starlette_refusal(request, method, refusal[1].split(", "))
+        return _starlette_refusal(request, origin, method, refusal[1].split(", "))
     return Problem(
         f"The preflight got {status}; browsers need a 2xx answer to go on.",
         f"Make OPTIONS {_path(url)} answer 200 or 204 with the CORS headers.",
     )
 
 
-def _starlette_refusal(request: Request, method: str, parts: list[str]) -> Problem:
+def _starlette_refusal(request: Request, origin: str, method: str, parts: list[str]) -> Problem:
     fixes = []
     if "origin" in parts:
-        fixes.append(f"add '{request.origin}' to allow_origins")
+        fixes.append(
+            f"add '{origin}' to allow_origins" if origin != "null" else _allow_fix(origin, origin != request.origin)
+        )
     if "method" in parts:
-        fixes.append(f"add {method} to allow_methods")
+        fixes.append(
+            f"add {method} to allow_methods"
+            if method == method.upper()
+            else f"{_write_method_fix(method)} (and list {method.upper()} in allow_methods if it is not)"
+        )
     if "headers" in parts:
         fixes.append(f"add {', '.join(unsafe_header_names(request.headers))} to allow_headers")
     return Problem(
         f"The server refused the preflight: 400 'Disallowed CORS {', '.join(parts)}' (Starlette's CORSMiddleware).",
-        " and ".join(fixes).replace("add", "Add", 1) + ".",
+        _sentence(" and ".join(fixes)),
+    )
+
+
+def _write_method_fix(method: str) -> str:
+    return (
+        f"write the method as '{method.upper()}' in the page's fetch() call: browsers upper-case only DELETE, GET, "
+        f"HEAD, OPTIONS, POST and PUT, and servers compare methods case-sensitively"
+    )
+
+
+def _malformed_list(name: str, response: Response, example: str, setting: str) -> Problem:
+    raw = response.get(name) or ""
+    bad = [item for item in response.values(name) if item and not is_token(item)]
+    return Problem(
+        f"{name} '{raw}' does not parse: '{bad[0]}' is not a token, so browsers reject the whole header.",
+        f"Send a comma-separated list of names, e.g. '{example}' ({setting} in Starlette writes it so).",
     )
 
 
 def _method_problems(method: str, credentials: bool, response: Response) -> list[Problem]:
-    methods = [item for item in response.values("Access-Control-Allow-Methods") if item]
+    parsed = response.tokens("Access-Control-Allow-Methods")
+    if parsed is None:
+        return [_malformed_list("Access-Control-Allow-Methods", response, "GET, PUT", "allow_methods")]
+    methods = parsed
     if method in methods or method in SAFELISTED_METHODS or ("*" in methods and not credentials):
         return []
     if "*" in methods:
         return [
             Problem(
                 "Access-Control-Allow-Methods is '*', which is only a wildcard for requests without credentials.",
-                f"List {method} explicitly in Access-Control-Allow-Methods.",
+                f"List {method} explicitly in Access-Control-Allow-Methods (Starlette's allow_methods=['*'] "
+                "already sends the full list, which works with credentials).",
             )
         ]
     same_letters = [item for item in methods if item.upper() == method.upper()]
@@ -420,20 +616,28 @@ def _method_problems(method: str, credentials: bool, response: Response) -> list
             Problem(
                 f"Access-Control-Allow-Methods lists '{same_letters[0]}', but the browser sends '{method}' and "
                 "compares methods case-sensitively.",
-                f"Send the method as '{method.upper()}' from the page and list '{method.upper()}' on the server.",
+                (
+                    _sentence(_write_method_fix(method))
+                    if same_letters[0] == method.upper()
+                    else f"Write '{method.upper()}' in fetch() and list '{method.upper()}' in allow_methods."
+                ),
             )
         ]
     listed = ", ".join(methods) if methods else "nothing (so only GET, HEAD and POST)"
-    return [
-        Problem(
-            f"{method} is not allowed: Access-Control-Allow-Methods lists {listed}.",
-            f"Add {method} to the allowed methods (allow_methods).",
-        )
-    ]
+    fix = (
+        f"Add {method} to the allowed methods (allow_methods)."
+        if method == method.upper()
+        else f"Write '{method.upper()}' in the page's fetch() call (browsers upper-case only the six standard "
+        f"methods) and add {method.upper()} to allow_methods."
+    )
+    return [Problem(f"{method} is not allowed: Access-Control-Allow-Methods lists {listed}.", fix)]
 
 
 def _header_problems(request: Request, response: Response) -> tuple[list[Problem], list[str]]:
-    allowed = {item.lower() for item in response.values("Access-Control-Allow-Headers") if item}
+    parsed = response.tokens("Access-Control-Allow-Headers")
+    if parsed is None:
+        return [_malformed_list("Access-Control-Allow-Headers", response, "content-type, x-token", "allow_headers")], []
+    allowed = {item.lower() for item in parsed}
     wildcard = "*" in allowed and not request.credentials
     missing = []
     notes = []
@@ -466,12 +670,19 @@ def _header_problems(request: Request, response: Response) -> tuple[list[Problem
 
 
 def _max_age_notes(response: Response) -> list[str]:
+    """How long each browser caches this preflight (per origin, URL and credentials mode)."""
     raw = response.get("Access-Control-Max-Age")
     if raw is None:
         return [f"No Access-Control-Max-Age: browsers cache this preflight for {DEFAULT_MAX_AGE} s only."]
-    if raw.isdigit() and int(raw) > CHROMIUM_MAX_AGE:
-        return [f"Access-Control-Max-Age {raw} is capped by browsers: Chromium 7200 s, Firefox 86400 s, WebKit 600 s."]
-    return []
+    if not raw.isdigit():
+        return [f"Access-Control-Max-Age '{raw}' is not a number of seconds: browsers use {DEFAULT_MAX_AGE} s."]
+    seconds = int(raw)
+    if seconds == 0:
+        return ["Access-Control-Max-Age 0: browsers send a preflight before every such request."]
+    if seconds <= min(cap for _, cap in MAX_AGE_CAPS):
+        return [f"Access-Control-Max-Age {seconds}: browsers cache this preflight for {seconds} s."]
+    capped = ", ".join(f"{name} {min(seconds, cap)} s" for name, cap in MAX_AGE_CAPS)
+    return [f"Access-Control-Max-Age {seconds}: browsers cache this preflight for {capped} (their caps)."]
 
 
 def _redirect_problem(url: str, target: str, hop: int) -> Problem | None:

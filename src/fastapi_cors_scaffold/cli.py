@@ -18,6 +18,8 @@ import typer
 if TYPE_CHECKING:
     from rich.console import Console
 
+    from fastapi_cors_scaffold.browser import Request
+    from fastapi_cors_scaffold.chromium import Seen
     from fastapi_cors_scaffold.policy import Policy
 
 T = TypeVar("T")
@@ -153,7 +155,15 @@ def new(
     leave out follows the template's recommendation on each `update`. Questions without a flag are asked, unless
     --defaults.
     """
-    from fastapi_cors_scaffold.answers import FLAGS, answer_errors, given, parse_data, split_items, typed_data
+    from fastapi_cors_scaffold.answers import (
+        FLAGS,
+        answer_errors,
+        given,
+        parse_data,
+        split_items,
+        typed_data,
+        unknown_data_error,
+    )
 
     answers = given(
         {
@@ -180,6 +190,8 @@ def new(
         extra = parse_data(data or [])
     except ValueError as error:
         _fail(str(error))
+    if unknown := unknown_data_error(extra, _questions()):
+        _fail(unknown)
     from_data = typed_data(extra)
     spelled = {**FLAGS, **{question: f"--data {question}" for question in from_data if question not in answers}}
     problems = answer_errors({**from_data, **answers}, _recommendation(), spelled)
@@ -224,12 +236,14 @@ def update(
     several projects or a directory, prints one row per project and exits 1 if any conflicted, failed or was
     skipped.
     """
-    from fastapi_cors_scaffold.answers import parse_data, stored_answer_errors, typed_data
+    from fastapi_cors_scaffold.answers import parse_data, stored_answer_errors, typed_data, unknown_data_error
 
     try:
         extra = parse_data(data or [])
     except ValueError as error:
         _fail(str(error))
+    if unknown := unknown_data_error(extra, _questions()):
+        _fail(unknown)
     targets = paths or [Path(".")]
     single = len(targets) == 1 and (targets[0] / ".copier-answers.yml").is_file() and not (test or as_json)
     if not single:
@@ -306,43 +320,72 @@ def check(
     credentials: Annotated[
         bool, typer.Option("--credentials", help="The page sends cookies (credentials: 'include').")
     ] = False,
+    read_header: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--read-header", metavar="NAME", help="Response header page code must be able to read; repeatable."
+        ),
+    ] = None,
     scan: Annotated[
         bool, typer.Option("--scan", help="Also send the attacker origins scanners derive from --origin.")
     ] = False,
     timeout: Annotated[
         float, typer.Option("--timeout", metavar="SECONDS", help="Seconds to wait for each answer.")
     ] = 10.0,
+    in_browser: Annotated[
+        bool,
+        typer.Option(
+            "--browser", help="Also run the request in headless Chromium and show its verdict beside check's."
+        ),
+    ] = False,
     as_json: Json = False,
 ) -> None:
     """Will a browser on ORIGIN be allowed to make this request, and if not, why?
 
     Sends what a browser sends (a preflight when the request is not simple, then the request itself, for real,
     following redirects; no cookies even with --credentials) and judges each answer by the Fetch standard.
-    Exit 0 allowed, 1 blocked or an attacker origin trusted (--scan), 2 bad input or no answer.
+    Exit 0 allowed, 1 blocked or an attacker origin trusted (--scan), 2 bad input or no answer. With --browser the
+    exit status still follows the strict verdict.
     """
-    from fastapi_cors_scaffold.browser import Request, is_token
+    import math
+
+    from fastapi_cors_scaffold.browser import Request, forbidden_method_reason, is_token
     from fastapi_cors_scaffold.cors_rules import origin_problem
 
     if origin != "null" and (problem := origin_problem(origin, "--origin")):
-        _fail(problem.sentence())
+        _fail(f"{problem.sentence().rstrip('.')}; 'null' is accepted too (sandboxed iframes, file: pages).")
     if not is_token(method):
         _fail(f"--method {method!r} is not an HTTP method name, e.g. GET, POST, PUT, PATCH.")
+    if reason := forbidden_method_reason(method):
+        _fail(f"--method {method}: {reason}; no page can send it.")
+    if not (math.isfinite(timeout) and timeout > 0):
+        _fail(f"--timeout {timeout:g} is not a positive number of seconds, e.g. 10.")
     headers = tuple(_header_pair(raw) for raw in header or [])
+    read = tuple(read_header or [])
+    for name in read:
+        if not is_token(name):
+            _fail(f"--read-header {name!r} is not a header name, e.g. X-Total-Count.")
     from fastapi_cors_scaffold.probe import ProbeError
     from fastapi_cors_scaffold.probe import check as probe_check
     from fastapi_cors_scaffold.probe import scan as probe_scan
-    from fastapi_cors_scaffold.report import print_verdict, specific_grants, verdict_json
+    from fastapi_cors_scaffold.report import browser_json, print_browser, print_verdict, specific_grants, verdict_json
 
-    request = Request(url, origin, method, headers, credentials)
+    request = Request(url, origin, method, headers, credentials, read)
+    seen = _in_chromium(request, timeout) if in_browser else None
     try:
         verdict = probe_check(request, timeout=timeout)
         grants = probe_scan(url, origin, timeout=timeout) if scan else None
     except ProbeError as error:
         _fail(str(error))
     if as_json:
-        typer.echo(json.dumps(verdict_json(verdict, grants), indent=2))
+        report = verdict_json(verdict, grants)
+        if seen is not None:
+            report["browser"] = browser_json(verdict, seen)
+        typer.echo(json.dumps(report, indent=2))
     else:
         print_verdict(_console(), verdict, grants)
+        if seen is not None:
+            print_browser(_console(), verdict, seen)
     if not verdict.allowed or (grants and specific_grants(grants)):
         raise typer.Exit(1)
 
@@ -474,6 +517,19 @@ def _recommendation() -> Policy:
         _fail(str(error))
 
 
+def _questions() -> list[str]:
+    """The question names of the shipped template's copier.yml."""
+    import yaml
+
+    from fastapi_cors_scaffold.shipped import ScaffoldError, template_files
+
+    try:
+        loaded = yaml.safe_load((template_files() / "copier.yml").read_text(encoding="utf-8"))
+    except ScaffoldError as error:
+        _fail(str(error))
+    return [key for key in loaded if not key.startswith("_")]
+
+
 def _stored_answers(project: Path) -> dict[str, Any]:
     """The project's answers file as YAML, or nothing: Copier itself reports a missing or broken one."""
     import yaml
@@ -492,13 +548,27 @@ def _need_terminal_unless(defaults: bool) -> None:
 
 def _header_pair(raw: str) -> tuple[str, str]:
     """'Name: value' from --header; a bare name gets a dummy value (only Content-Type's value decides anything)."""
-    from fastapi_cors_scaffold.browser import is_token
+    from fastapi_cors_scaffold.browser import header_value_problem, is_token
 
     name, colon, value = raw.partition(":")
     name = name.strip()
     if not is_token(name):
         _fail(f"--header {raw!r} is not 'Name: value', e.g. 'Content-Type: application/json'.")
-    return name, value.strip() if colon else "1"
+    value = value.strip() if colon else "1"
+    if problem := header_value_problem(value):
+        _fail(f"--header {raw!r}: {problem}")
+    return name, value
+
+
+def _in_chromium(request: Request, timeout: float) -> Seen:
+    """The request run by headless Chromium for --browser; no browser or no Playwright is one line, exit 2."""
+    from fastapi_cors_scaffold.chromium import BrowserUnavailable, chromium, run
+
+    try:
+        with chromium() as browser:
+            return run(browser, request, timeout)
+    except BrowserUnavailable as error:
+        _fail(str(error))
 
 
 def _console() -> Console:

@@ -1,7 +1,9 @@
 """Probing a live server: the only module that talks to the network, feeding `browser`'s pure checks.
 
 Requests go out exactly as the browser would send them (redirects are not followed by the client: `browser.fetch`
-decides), without cookies or proxies from the environment, and only a short prefix of each body is read.
+decides), without cookies or proxies from the environment, and only a short prefix of each body is read. Every
+request gets a connection of its own, as robust as a browser's: a server that sends stray bytes after a bodiless answer
+(a 204 with a body) cannot corrupt the next request. Header values go out as Latin-1 bytes, as browsers send them.
 """
 
 from __future__ import annotations
@@ -66,14 +68,16 @@ def scan(url: str, trusted: str, timeout: float = 10.0) -> list[Grant]:
 
 @contextmanager
 def _client(timeout: float) -> Iterator[httpx2.Client]:
-    with httpx2.Client(timeout=timeout, trust_env=False, follow_redirects=False) as client:
+    limits = httpx2.Limits(max_keepalive_connections=0)
+    with httpx2.Client(timeout=timeout, trust_env=False, follow_redirects=False, limits=limits) as client:
         yield client
 
 
 def _send(client: httpx2.Client, method: str, url: str, headers: Headers) -> Response:
     client.cookies.clear()
     try:
-        with client.stream(method, url, headers=list(headers)) as answer:
+        raw = [(name.encode("latin-1"), value.encode("latin-1")) for name, value in headers]
+        with client.stream(method, url, headers=raw) as answer:
             body = b""
             for chunk in answer.iter_bytes():
                 body += chunk

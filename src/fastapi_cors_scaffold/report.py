@@ -15,7 +15,8 @@ from rich.text import Text
 from fastapi_cors_scaffold.browser import Step, Verdict
 from fastapi_cors_scaffold.lint import Finding, Severity
 
-if TYPE_CHECKING:  # probe imports the HTTP client, which lint does not need
+if TYPE_CHECKING:  # probe imports the HTTP client and chromium Playwright, which lint does not need
+    from fastapi_cors_scaffold.chromium import Seen
     from fastapi_cors_scaffold.probe import Grant
 
 SHOWN_HEADERS = (
@@ -28,6 +29,17 @@ SHOWN_HEADERS = (
     "vary",
     "location",
 )
+SCAN_FIXES = {
+    "arbitrary": "Stop reflecting the Origin header: answer only origins from a fixed allow_origins list.",
+    "null": "Remove 'null' from the allowed origins; serve the pages that need the API from a real origin.",
+    "prefix": "Anchor allow_origin_regex at the end of the host (Starlette fullmatches; drop a trailing '.*').",
+    "suffix": "Match the whole host: start allow_origin_regex with the scheme and a complete host name.",
+    "sibling": "List the hosts of this site you own instead of matching every name that ends like yours.",
+    "unescaped-dot": "Escape the dots in allow_origin_regex (r'\\.'), or list the exact origins instead.",
+    "http": "Allow only https:// origins: an http page can be rewritten by anyone on the network.",
+    "special-character": "Match host characters explicitly ([a-z0-9-]), never with '.' or a negated class.",
+    "subdomain": "List the subdomains you own in allow_origins instead of matching any subdomain.",
+}
 _SEVERITY_STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
 
 
@@ -54,8 +66,10 @@ def print_verdict(console: Console, verdict: Verdict, grants: list[Grant] | None
     console.print(table)
     if not verdict.preflighted and verdict.steps:
         console.print(Text("No preflight: a simple request (GET, HEAD or POST with safelisted headers only)."))
-    for note in [*verdict.notes, *(note for step in verdict.steps for note in step.notes)]:
+    for note in verdict.all_notes:
         console.print(Text(f"Note: {note}", style="cyan"))
+    for name, readable in verdict.readable.items():
+        console.print(Text(f"Page code reads {name}: {readable if readable is not None else 'null (it cannot)'}"))
     problem = verdict.problem
     credentials = " with credentials" if request.credentials else ""
     if problem is None:
@@ -89,6 +103,8 @@ def print_grants(console: Console, grants: list[Grant]) -> None:
     if specific:
         names = ", ".join(grant.attack.origin for grant in specific)
         console.print(Text.assemble(("Trusted attacker origins", "bold red"), f": {names}."))
+        for grant in specific:
+            console.print(Text.assemble(("Fix", "bold"), f" ({grant.attack.origin}): {scan_fix(grant)}"))
     elif any(grant.readable for grant in grants):
         console.print(Text("Every origin may read answers without credentials ('*'); none is trusted specifically."))
     else:
@@ -108,7 +124,8 @@ def verdict_json(verdict: Verdict, grants: list[Grant] | None) -> dict[str, Any]
         "preflight": verdict.preflighted,
         "problem": problem.message if problem else None,
         "fix": problem.fix if problem else None,
-        "notes": [*verdict.notes, *(note for step in verdict.steps for note in step.notes)],
+        "notes": verdict.all_notes,
+        "read_headers": verdict.readable,
         "steps": [_step_json(step) for step in verdict.steps],
     }
     if grants is not None:
@@ -124,10 +141,68 @@ def verdict_json(verdict: Verdict, grants: list[Grant] | None) -> dict[str, Any]
                 "readable": grant.readable,
                 "readable_with_credentials": grant.readable_with_credentials,
                 "trusted": grant in specific,
+                "fix": scan_fix(grant) if grant in specific else None,
             }
             for grant in grants
         ]
     return result
+
+
+def scan_fix(grant: Grant) -> str:
+    """The server-side change that stops trusting this attacker origin."""
+    return SCAN_FIXES.get(grant.attack.kind, "Allow only the exact origins you own (allow_origins).")
+
+
+def agreement(verdict: Verdict, seen: Seen) -> str:
+    """One sentence on whether Chromium did what the strict verdict says, and which side is laxer."""
+    if seen.local_network:
+        return (
+            "Chromium stopped the request at Local Network Access before any CORS check, so the two cannot be "
+            "compared; see its message above."
+        )
+    if seen.allowed == verdict.allowed:
+        return "Chromium agrees with check."
+    if seen.allowed:
+        return (
+            "They differ: Chromium allows what the Fetch standard blocks (see the notes); the exit status follows "
+            "the strict verdict, which standard-following browsers enforce."
+        )
+    return "They differ: Chromium blocks what check allows; please report it, with both outputs."
+
+
+def print_browser(console: Console, verdict: Verdict, seen: Seen) -> None:
+    """Chromium's own verdict and console message beside check's."""
+    unread = [name for name, got in seen.headers.items() if got is None]
+    if seen.error is None and not unread:
+        outcome = Text.assemble(("Chromium: allowed", "bold green"), f", fetch() resolved with status {seen.status}.")
+    elif seen.error is None:
+        outcome = Text.assemble(
+            ("Chromium: blocked", "bold red"),
+            f", fetch() resolved with status {seen.status} but page code cannot read {', '.join(unread)}.",
+        )
+    else:
+        outcome = Text.assemble(("Chromium: blocked", "bold red"), f", fetch() rejected: {seen.error}")
+    console.print(outcome)
+    for name, got in seen.headers.items():
+        console.print(Text(f"Chromium: page code reads {name}: {got if got is not None else 'null'}"))
+    if seen.local_network:
+        console.print(Text.assemble(("Local Network Access", "bold yellow"), f" (not CORS): {seen.local_network}"))
+    elif seen.cors_message:
+        console.print(Text(f"Chromium console: {seen.cors_message}"))
+    console.print(Text(agreement(verdict, seen), style="bold" if seen.allowed != verdict.allowed else ""))
+
+
+def browser_json(verdict: Verdict, seen: Seen) -> dict[str, Any]:
+    return {
+        "allowed": seen.allowed,
+        "status": seen.status,
+        "error": seen.error,
+        "console": list(seen.console),
+        "read_headers": seen.headers,
+        "local_network": seen.local_network,
+        "agrees": seen.local_network is None and seen.allowed == verdict.allowed,
+        "summary": agreement(verdict, seen),
+    }
 
 
 def print_findings(console: Console, findings: list[Finding], source: str, unread: tuple[str, ...]) -> None:
