@@ -1,7 +1,8 @@
 """Build hook: ship the template and its whole version history inside the package.
 
 The wheel gets `fastapi_cors_scaffold/_template/` with copier.yml, includes/ and template/ as plain files, plus
-`history.bundle` (a git bundle of every version, tip included) and `ref` (the tip's tag). The files are unpacked from
+`history.bundle` (a git bundle of every version, tip included, with a tag for every release read from the history,
+so a checkout without tags ships them too) and `ref` (the tip's tag). The files are unpacked from
 the bundle's tip, so they are exactly the version the bundle ships (no caches or ignored files). Built from a git
 checkout, the bundle comes from its history and uncommitted template edits; the sdist carries it in
 `template-history/`, so a wheel built from the sdist (as `uv build` and pip do) ships the same history.

@@ -43,7 +43,8 @@ BIN = Path(sys.executable).parent
 PREFLIGHT_LUA = HERE / "preflight.lua"
 ALLOWED_ORIGIN = "http://localhost:8080"
 ORIGIN_COUNTS = (1, 10, 100, 1000)
-FIGURES = ("generation", "cli", "tests", "service", "origins", "update")
+FIGURES = ("generation", "cli", "tests", "service", "origins", "update", "fleet")
+FLEET_SIZE = 20
 GIT_IDENTITY = {
     "GIT_AUTHOR_NAME": "benchmark",
     "GIT_AUTHOR_EMAIL": "benchmark@localhost",
@@ -819,6 +820,50 @@ def update(work: Path, template: Path, copy_seconds: float | None, options: Opti
     return [row]
 
 
+def fleet(work: Path, options: Options) -> list[Row]:
+    """`fastapi-cors-scaffold update ROOT` over 20 committed projects, v1.0.0 → v1.1.0, against a shell loop of plain
+    `copier update` over the same 20; each run starts from a fresh copy of the same generated fleet."""
+    template = release_of_working_tree(work / "fleet-template")
+    generated = work / "fleet-generated"
+    for i in range(FLEET_SIZE):
+        project = generated / f"service-{i:02d}"
+        run(copier_copy(template, project, "v1.0.0"))
+        git("init", "-q", "-b", "main", cwd=project)
+        git("add", "-A", cwd=project)
+        git("commit", "-q", "--no-verify", "-m", "generated", cwd=project)
+    readme = template / "template" / "README.md.jinja"
+    readme.write_text(readme.read_text() + "\nRelease 1.1.0 of the template: a changed line to update.\n")
+    tag_repository(template, "v1.1.0")
+    loop = 'for project in */; do (cd "$project" && copier update --defaults --quiet) || exit 1; done'
+    env = {"PATH": f"{BIN}{os.pathsep}{os.environ['PATH']}"}
+
+    def fresh(name: str) -> Path:
+        root = work / name
+        shutil.copytree(generated, root, symlinks=True)
+        return root
+
+    def updated(root: Path) -> None:
+        stale = [p.name for p in root.iterdir() if "Release 1.1.0" not in (p / "README.md").read_text()]
+        if stale:
+            raise RuntimeError(f"{len(stale)} projects not at v1.1.0 after the update, e.g. {stale[0]}")
+
+    def ours(i: int) -> Timing:
+        root = fresh(f"fleet-ours-{i}")
+        timing = timed([tool("fastapi-cors-scaffold"), "update", str(root), "--defaults"], root, env)
+        updated(root)
+        return timing
+
+    def theirs(i: int) -> Timing:
+        root = fresh(f"fleet-loop-{i}")
+        timing = timed(["bash", "-c", loop], root, env)
+        updated(root)
+        return timing
+
+    runs, loops = alternate([ours, theirs], options.runs, warmup=0)
+    what = f"fastapi-cors-scaffold update ROOT, {FLEET_SIZE} projects"
+    return [ratio_row("fleet", what, runs, "shell loop of copier update", loops, "s", limit=0.6)]
+
+
 # --- numbers and output --------------------------------------------------------------------------------------------
 
 
@@ -1028,6 +1073,7 @@ def measure(options: Options) -> list[Row]:
         figure("origins", scaled)
         copy_seconds = copied[0].value if copied and copied[0].unit == "s" else None
         figure("update", lambda: update(work, template, copy_seconds, options))
+        figure("fleet", lambda: fleet(work, options))
     return rows
 
 

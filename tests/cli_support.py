@@ -10,12 +10,15 @@ import sys
 import tarfile
 import threading
 import time
+import tomllib
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
+import pytest
 import uvicorn
+from plumbum import local
 from starlette.types import ASGIApp
 from typer.testing import CliRunner, Result
 
@@ -29,6 +32,40 @@ COMMAND = str(BIN / "fastapi-cors-scaffold")
 TEMPLATE_PATHS = history.TEMPLATE_PATHS
 HOME_VARIABLE = "FASTAPI_CORS_SCAFFOLD_HOME"
 CHECKOUT_VARIABLE = "FASTAPI_CORS_SCAFFOLD_CHECKOUT"
+TEMPLATE_VARIABLE = "FASTAPI_CORS_SCAFFOLD_TEMPLATE"
+CANONICAL = tomllib.loads((REPOSITORY / "pyproject.toml").read_text())["project"]["urls"]["Repository"]
+
+
+# Git may fetch local repositories and bundles only: a run that tried the real network would fail, not send traffic.
+LOCAL_GIT_ONLY = ("GIT_ALLOW_PROTOCOL", "file")
+
+
+def only_local_git(monkeypatch: pytest.MonkeyPatch) -> None:
+    """LOCAL_GIT_ONLY for subprocesses and for in-process Copier (plumbum keeps its own copy of the environment)."""
+    monkeypatch.setenv(*LOCAL_GIT_ONLY)
+    monkeypatch.setitem(local.env, *LOCAL_GIT_ONLY)
+
+
+@contextmanager
+def in_process_git(variables: Mapping[str, str]) -> Iterator[None]:
+    """Environment variables for the git that in-process Copier runs."""
+    with local.env(**variables):
+        yield
+
+
+def network(served: Path) -> dict[str, str]:
+    """Environment in which git fetches the canonical URL from `served`: the tests' stand-in for the network."""
+    return {
+        "GIT_CONFIG_COUNT": "1",
+        "GIT_CONFIG_KEY_0": f"url.{served}.insteadOf",
+        "GIT_CONFIG_VALUE_0": CANONICAL,
+    }
+
+
+def published(checkout: Path, destination: Path) -> Path:
+    """The template's repository as its public server would hold it: a bare clone with the release tags."""
+    git(checkout.parent, "clone", "--quiet", "--bare", str(checkout), str(destination))
+    return destination
 
 
 def invoke(*args: str, env: Mapping[str, str] | None = None) -> Result:

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
-from fastapi_cors_scaffold.history import HistoryError, build_bundle, bundle_heads, install_bundle
-from tests.cli_support import CHECKOUT_VARIABLE, TEMPLATE_PATHS, committed_copy, invoke
+from fastapi_cors_scaffold.history import HistoryError, build_bundle, bundle_heads, install_bundle, releases
+from tests.cli_support import BIN, CHECKOUT_VARIABLE, TEMPLATE_PATHS, committed_copy, invoke
+from tests.rendering import REPOSITORY
 from tests.repositories import commit_all, git
 
 
@@ -49,6 +52,53 @@ def test_commits_after_a_release_are_post_releases_named_by_their_commit(checkou
 
 def test_without_any_release_the_count_of_commits_is_the_version(checkout: Path, tmp_path: Path) -> None:
     assert build_bundle(checkout, tmp_path / "b.bundle") == f"0.0.0.post1+git-g{head(checkout)[:12]}"
+
+
+def declare(checkout: Path, version: str, *sections: str) -> None:
+    """Set pyproject.toml's version and CHANGELOG.md's section headings, and commit."""
+    (checkout / "pyproject.toml").write_text(f'[project]\nname = "t"\nversion = "{version}"\n')
+    (checkout / "CHANGELOG.md").write_text(
+        "# Changelog\n\n" + "".join(f"## {title}\n\nNotes.\n\n" for title in sections)
+    )
+    commit_all(checkout, f"Version {version}: {', '.join(sections) or 'no section'}")
+
+
+def test_releases_are_read_from_the_history_without_any_tag(checkout: Path, tmp_path: Path) -> None:
+    """A release is the first commit whose CHANGELOG dates the version pyproject.toml declares."""
+    declare(checkout, "0.1.0", "Unreleased")
+    declare(checkout, "0.1.0", "0.1.0 — 2026-11-25")
+    first = head(checkout)
+    declare(checkout, "0.1.0", "Unreleased", "0.1.0 — 2026-11-25")
+    declare(checkout, "0.2.0", "0.2.0 - 2026-12-01", "0.1.0 — 2026-11-25")
+    second = head(checkout)
+    (checkout / "template" / "README.md").write_text("after 0.2.0\n")
+    commit_all(checkout, "Work after the release")
+    assert not git(checkout, "tag"), "a fresh clone has no tags"
+
+    assert releases(checkout / ".git") == {"0.1.0": first, "0.2.0": second}
+    name = build_bundle(checkout, tmp_path / "b.bundle")
+    heads = bundle_heads(tmp_path / "b.bundle")
+    assert name == f"0.2.0.post1+git-g{head(checkout)[:12]}"
+    assert heads["refs/tags/0.1.0"] == first and heads["refs/tags/0.2.0"] == second
+
+
+def test_a_tag_already_in_the_checkout_wins_over_the_derived_one(checkout: Path, tmp_path: Path) -> None:
+    declare(checkout, "1.0.0", "1.0.0 — 2026-11-25")
+    derived = head(checkout)
+    (checkout / "template" / "README.md").write_text("v2\n")
+    commit_all(checkout, "Second")
+    git(checkout, "tag", "1.0.0")
+
+    assert build_bundle(checkout, tmp_path / "b.bundle") == "1.0.0"
+    assert bundle_heads(tmp_path / "b.bundle")["refs/tags/1.0.0"] == head(checkout) != derived
+
+
+def test_this_repository_released_0_1_0_at_the_changelog_commit() -> None:
+    if git(REPOSITORY, "rev-parse", "--is-shallow-repository") == "true":
+        pytest.skip("a shallow clone has no history to read releases from")
+    found = releases(Path(git(REPOSITORY, "rev-parse", "--absolute-git-dir")))
+
+    assert found["0.1.0"] == git(REPOSITORY, "rev-parse", "fc2adb1")
 
 
 def test_uncommitted_template_edits_are_one_more_commit_and_always_the_same_one(checkout: Path, tmp_path: Path) -> None:
@@ -110,3 +160,19 @@ def test_a_file_that_is_not_a_bundle_is_refused(tmp_path: Path) -> None:
     (tmp_path / "x.bundle").write_text("hello\n")
     with pytest.raises(HistoryError, match="not a git bundle"):
         bundle_heads(tmp_path / "x.bundle")
+
+
+def test_the_release_workflow_lints_clean_and_its_script_prints_the_releases(checkout: Path) -> None:
+    workflow = REPOSITORY / ".github" / "workflows" / "release.yml"
+    linted = subprocess.run([str(BIN / "actionlint"), str(workflow)], capture_output=True, text=True, check=False)
+    assert linted.returncode == 0, linted.stdout + linted.stderr
+    assert "history.py releases" in workflow.read_text()
+    declare(checkout, "0.3.0", "0.3.0 — 2026-12-01")
+
+    script = REPOSITORY / "src" / "fastapi_cors_scaffold" / "history.py"
+    printed = subprocess.run(
+        [sys.executable, str(script), "releases"], cwd=checkout, capture_output=True, text=True, check=False
+    )
+
+    assert printed.returncode == 0, printed.stderr
+    assert printed.stdout == f"0.3.0 {head(checkout)}\n"

@@ -12,14 +12,19 @@ import yaml
 from fastapi_cors_scaffold.cors_rules import origin_problem, split_list
 from tests.cli_support import (
     BIN,
+    CANONICAL,
     CHECKOUT_VARIABLE,
     COMMAND,
     HOME_VARIABLE,
     TEMPLATE_PATHS,
+    TEMPLATE_VARIABLE,
     committed_copy,
     invoke,
+    network,
+    only_local_git,
     run_cli,
 )
+from tests.rendering import REPOSITORY
 from tests.table import INVALID_ORIGINS, VALID_ORIGINS
 
 CORS_KEYS = ("allow_credentials", "allow_origin_regex", "allowed_origins", "allow_methods", "allow_headers")
@@ -35,6 +40,9 @@ def checkout(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def isolated(tmp_path: Path, checkout: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv(HOME_VARIABLE, str(tmp_path / "home"))
     monkeypatch.setenv(CHECKOUT_VARIABLE, str(checkout))
+    monkeypatch.setenv("COPIER_CACHE_DIR", str(tmp_path / "copier-cache"))
+    only_local_git(monkeypatch)
+    monkeypatch.delenv(TEMPLATE_VARIABLE, raising=False)
 
 
 def answers_of(project: Path) -> dict[str, object]:
@@ -47,12 +55,13 @@ def tree(root: Path) -> dict[str, bytes]:
     return {str(path.relative_to(root)): path.read_bytes() for path in sorted(root.rglob("*")) if path.is_file()}
 
 
-def test_new_with_defaults_records_the_installed_bundle_and_no_cors_answer(tmp_path: Path) -> None:
+def test_new_with_defaults_records_the_repository_url_and_no_cors_answer(tmp_path: Path) -> None:
     result = invoke("new", str(tmp_path / "service"), "--defaults", "--quiet")
 
     assert result.exit_code == 0, result.output
     answers = answers_of(tmp_path / "service")
-    assert answers["_src_path"] == str(tmp_path / "home" / "template.bundle")
+    assert answers["_src_path"] == CANONICAL, "rendered offline, from the shipped history, yet recorded as the URL"
+    assert answers["renovate"] is True
     assert str(answers["_commit"]) in result.stdout
     assert not set(CORS_KEYS) & set(answers), "a CORS setting nobody chose must follow the template"
     assert (tmp_path / "service" / "src" / "my_service" / "settings.py").is_file()
@@ -73,7 +82,10 @@ def test_new_is_byte_for_byte_copier_copy_with_the_same_data(tmp_path: Path) -> 
     ]
     result = invoke("new", str(tmp_path / "by-cli"), "--defaults", "--quiet", *flags)
     assert result.exit_code == 0, result.output
-    source = str(answers_of(tmp_path / "by-cli")["_src_path"])
+    source = invoke("template").stdout.strip()
+    assert source == CANONICAL
+    mirror = invoke("template", "--mirror", str(tmp_path / "published.git"))  # what the repository URL serves
+    assert mirror.exit_code == 0, mirror.output
     data = {
         "project_name": "Billing API",
         "allowed_origins": '["https://app.example.com", "http://localhost:5173"]',
@@ -92,6 +104,7 @@ def test_new_is_byte_for_byte_copier_copy_with_the_same_data(tmp_path: Path) -> 
         source,
         str(tmp_path / "by-copier"),
         cwd=tmp_path,
+        env=network(tmp_path / "published.git"),
         command=str(BIN / "copier"),
     )
     assert copied.returncode == 0, copied.stderr
@@ -201,6 +214,89 @@ def test_missing_answers_are_asked_through_copier_prompts(tmp_path: Path) -> Non
     answers = answers_of(tmp_path / "service")
     assert answers["project_name"] == "Prompted"
     assert answers["project_slug"] == "prompted"
+
+
+def test_the_template_mirror_serves_new_from_a_file_url_and_records_it(tmp_path: Path) -> None:
+    mirror = tmp_path / "mirror.git"
+    written = invoke("template", "--mirror", str(mirror))
+    assert written.exit_code == 0, written.output
+    again = invoke("template", "--mirror", str(mirror))
+    assert again.exit_code == 2 and "not empty" in again.stderr
+
+    result = invoke("new", str(tmp_path / "service"), "--defaults", "--quiet", "--template", f"file://{mirror}")
+
+    assert result.exit_code == 0, result.output
+    answers = answers_of(tmp_path / "service")
+    assert answers["_src_path"] == f"file://{mirror}"
+    assert str(answers["_commit"]) in written.stdout, "the mirror's newest tag is the version this package ships"
+    assert (tmp_path / "service" / "src" / "my_service" / "main.py").is_file()
+
+
+def test_a_template_path_is_recorded_absolute_and_the_environment_can_choose_it(
+    tmp_path: Path, checkout: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(checkout.parent)
+    given = invoke("new", str(tmp_path / "given"), "--defaults", "--quiet", "--template", checkout.name)
+    assert given.exit_code == 0, given.output
+    assert answers_of(tmp_path / "given")["_src_path"] == str(checkout)
+
+    monkeypatch.setenv(TEMPLATE_VARIABLE, str(checkout))
+    chosen = invoke("new", str(tmp_path / "chosen"), "--defaults", "--quiet")
+    assert chosen.exit_code == 0, chosen.output
+    assert answers_of(tmp_path / "chosen")["_src_path"] == str(checkout)
+    assert invoke("template").stdout == f"{checkout}\n", "`template` names what `new` records"
+
+    missing = invoke("new", str(tmp_path / "missing"), "--defaults", "--template", "no/such/template")
+    assert missing.exit_code == 2 and missing.stderr.count("\n") == 1
+    assert "--template 'no/such/template'" in missing.stderr
+    assert not (tmp_path / "missing").exists()
+
+
+def test_without_a_writable_home_new_still_works_and_the_bundle_path_is_refused_in_one_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A service account whose home cannot hold the per-user data (here HOME is a file, which stops root too)."""
+    (tmp_path / "not-a-directory").write_text("")
+    monkeypatch.setenv("HOME", str(tmp_path / "not-a-directory"))
+    for variable in (HOME_VARIABLE, "XDG_DATA_HOME", "XDG_CACHE_HOME", "COPIER_CACHE_DIR"):
+        monkeypatch.delenv(variable, raising=False)
+
+    result = run_cli("new", "service", "--defaults", "--quiet", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert answers_of(tmp_path / "service")["_src_path"] == CANONICAL
+
+    bundle = run_cli("template", "--bundle", cwd=tmp_path)
+    assert bundle.returncode == 2
+    assert bundle.stderr.count("\n") == 1 and f"set {HOME_VARIABLE}" in bundle.stderr
+
+    monkeypatch.delenv("HOME")
+    homeless = run_cli("new", "other", "--defaults", "--quiet", cwd=tmp_path)
+    assert homeless.returncode == 0, homeless.stderr
+
+
+def test_an_unwritable_destination_is_refused_in_one_line(tmp_path: Path) -> None:
+    (tmp_path / "a-file").write_text("")
+
+    result = invoke("new", str(tmp_path / "a-file" / "service"), "--defaults")
+
+    assert result.exit_code == 2 and result.stderr.count("\n") == 1
+    assert "cannot be created" in result.stderr and "not a writable directory" in result.stderr
+
+
+def test_the_readmes_demo_command_records_the_repository_url(tmp_path: Path) -> None:
+    """The README's first command generates with `new`: the demo records a source `copier update` can use."""
+    readme = (REPOSITORY / "README.md").read_text()
+    demo = readme.split("```sh\n", 1)[1].split("\n```", 1)[0].splitlines()[1]
+    steps = [step.strip() for step in demo.split("&&")]
+    generate = next(step for step in steps if step.startswith("fastapi-cors-scaffold new "))
+    assert steps.index(generate) > steps.index("rm -rf /tmp/demo-service"), "the demo replaces an earlier demo"
+    assert steps[-1].startswith("uvicorn ")
+
+    args = generate.replace("/tmp/demo-service", str(tmp_path / "demo")).split()[1:]
+    result = run_cli(*args, cwd=tmp_path)
+
+    assert result.returncode == 0, result.stderr
+    assert answers_of(tmp_path / "demo")["_src_path"] == CANONICAL
 
 
 def test_a_regex_given_with_data_meets_the_same_rules_as_the_flag(tmp_path: Path) -> None:

@@ -1,4 +1,4 @@
-"""`new` then `update` (and plain `copier update`) as the template moves on, offline, from the per-user bundle."""
+"""`new` then `update` (and plain `copier update`) as the template moves on: offline from the shipped history."""
 
 from __future__ import annotations
 
@@ -11,13 +11,18 @@ import yaml
 
 from tests.cli_support import (
     BIN,
+    CANONICAL,
     CHECKOUT_VARIABLE,
     HOME_VARIABLE,
     TEMPLATE_PATHS,
     commit_all,
     committed_copy,
     git,
+    in_process_git,
     invoke,
+    network,
+    only_local_git,
+    published,
     run_cli,
 )
 
@@ -31,6 +36,8 @@ def checkout(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     git(clone, "tag", "1.0.0")
     monkeypatch.setenv(CHECKOUT_VARIABLE, str(clone))
     monkeypatch.setenv(HOME_VARIABLE, str(tmp_path / "home"))
+    monkeypatch.setenv("COPIER_CACHE_DIR", str(tmp_path / "copier-cache"))
+    only_local_git(monkeypatch)
     return clone
 
 
@@ -84,8 +91,9 @@ def test_update_follows_the_recommendation_keeps_a_pinned_answer_and_plain_copie
     assert "Released again." in (following / "README.md").read_text()
     assert answers_of(pinned)["_commit"] == "1.1.0"
 
-    # Plain Copier needs nothing from this package: the per-user bundle now holds 1.1.0 at the recorded path.
-    copier = run_cli("update", "--defaults", "--quiet", cwd=plain, command=str(BIN / "copier"))
+    # Plain Copier needs nothing from this package: it fetches the recorded URL (here served by a local repository).
+    served = network(published(checkout, tmp_path / "published.git"))
+    copier = run_cli("update", "--defaults", "--quiet", cwd=plain, env=served, command=str(BIN / "copier"))
     assert copier.returncode == 0, copier.stderr
     assert answers_of(plain)["_commit"] == "1.1.0"
     assert max_age_of(plain) == "900"
@@ -97,12 +105,32 @@ def test_update_follows_the_recommendation_keeps_a_pinned_answer_and_plain_copie
     assert "dirty" in refused.stderr
 
 
-def test_the_template_command_prints_the_path_projects_record(checkout: Path, tmp_path: Path) -> None:
+def test_the_template_command_prints_the_url_projects_record_or_the_local_bundle(
+    checkout: Path, tmp_path: Path
+) -> None:
     result = invoke("template")
+    bundle = invoke("template", "--bundle")
 
     assert result.exit_code == 0, result.output
-    assert result.stdout == f"{tmp_path / 'home' / 'template.bundle'}\n"
-    assert "template version 1.0.0" in result.stderr
+    assert result.stdout == f"{CANONICAL}\n"
+    assert bundle.exit_code == 0, bundle.output
+    assert bundle.stdout == f"{tmp_path / 'home' / 'template.bundle'}\n"
+    assert "template version 1.0.0" in bundle.stderr
+
+
+def test_a_project_recording_an_older_per_user_bundle_still_updates(checkout: Path, tmp_path: Path) -> None:
+    """Projects made before the URL was recorded name this machine's bundle; they keep updating from it."""
+    project = generate(tmp_path / "service")
+    answers = project / ".copier-answers.yml"
+    bundle = tmp_path / "home" / "template.bundle"
+    answers.write_text(answers.read_text().replace(f"_src_path: {CANONICAL}", f"_src_path: {bundle}"))
+    commit_all(project, "Made by an older version of the CLI")
+    release(checkout, "1.1.0")
+
+    result = invoke("update", str(project), "--defaults", "--quiet")
+
+    assert result.exit_code == 0, result.output
+    assert answers_of(project)["_commit"] == "1.1.0" and answers_of(project)["_src_path"] == str(bundle)
 
 
 def test_a_project_from_an_untagged_commit_updates_from_a_bundle_that_lacks_its_tag(
@@ -148,6 +176,15 @@ def test_update_needs_an_answers_file(checkout: Path, tmp_path: Path) -> None:
     assert ".copier-answers.yml" in result.stderr
 
 
+def test_version_names_the_package_and_the_template_release_it_ships(checkout: Path) -> None:
+    release(checkout, "1.1.0")
+
+    result = invoke("--version")
+
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith("fastapi-cors-scaffold ") and result.stdout.endswith(", template 1.1.0\n")
+
+
 def test_a_stored_answer_the_rules_now_refuse_is_named_with_the_data_that_fixes_it(
     checkout: Path, tmp_path: Path
 ) -> None:
@@ -164,7 +201,8 @@ def test_a_stored_answer_the_rules_now_refuse_is_named_with_the_data_that_fixes_
     answers.write_text(answers.read_text().replace("- GET\n", "- GET\n- put\n"))
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        copier.run_recopy(str(project), vcs_ref="1.0.1", defaults=True, overwrite=True, quiet=True)
+        with in_process_git(network(tmp_path / "home" / "template.bundle")):  # the URL, from the CLI's history
+            copier.run_recopy(str(project), vcs_ref="1.0.1", defaults=True, overwrite=True, quiet=True)
     commit_all(project, "Methods as 1.0.1 accepted them")
     validators.write_text(strict)
     commit_all(checkout, "Refuse lower-case methods again")

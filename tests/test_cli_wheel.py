@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import tomllib
 import zipfile
 from pathlib import Path
 
 import pytest
 import yaml
+from packaging.version import Version
 
-from tests.cli_support import BIN, CHECKOUT_VARIABLE, HOME_VARIABLE, committed_copy, run_cli
+from tests.cli_support import BIN, CANONICAL, CHECKOUT_VARIABLE, HOME_VARIABLE, committed_copy, only_local_git, run_cli
 from tests.repositories import commit_all, git
 
 UV = BIN / "uv"
@@ -41,6 +43,7 @@ def test_the_wheel_renders_and_updates_from_a_fresh_venv_outside_the_checkout(
     command = str(tmp_path / "venv" / "bin" / "fastapi-cors-scaffold")
     env = {HOME_VARIABLE: str(tmp_path / "home"), "PYTHONPATH": ""}
     monkeypatch.delenv(CHECKOUT_VARIABLE, raising=False)
+    only_local_git(monkeypatch)
 
     made = run_cli(
         "new",
@@ -55,8 +58,8 @@ def test_the_wheel_renders_and_updates_from_a_fresh_venv_outside_the_checkout(
     )
     assert made.returncode == 0, made.stderr
     answers = yaml.safe_load((tmp_path / "service" / ".copier-answers.yml").read_text())
-    assert answers["_commit"] == ref
-    assert answers["_src_path"] == str(tmp_path / "home" / "template.bundle")
+    assert answers["_commit"] == ref and Version(ref)
+    assert answers["_src_path"] == CANONICAL, "offline, from the history in the wheel, yet the URL is recorded"
     assert answers["allowed_origins"] == ["https://app.example.com"]
 
     git(tmp_path / "service", "init", "--quiet")
@@ -67,3 +70,13 @@ def test_the_wheel_renders_and_updates_from_a_fresh_venv_outside_the_checkout(
 
     linted = run_cli("lint", "service", cwd=tmp_path, env=env, command=command)
     assert linted.returncode == 0, linted.stdout
+
+    version = run_cli("--version", cwd=tmp_path, env=env, command=command)
+    declared = tomllib.loads((source / "pyproject.toml").read_text())["project"]["version"]
+    assert version.stdout == f"fastapi-cors-scaffold {declared}, template {ref}\n"
+
+    (tmp_path / "a-file").write_text("")  # a home that cannot hold per-user data: the package's own history serves
+    homeless = {HOME_VARIABLE: "", "HOME": str(tmp_path / "a-file"), "XDG_DATA_HOME": "", "COPIER_CACHE_DIR": ""}
+    made = run_cli("new", "homeless", "--defaults", "--quiet", cwd=tmp_path, env=homeless, command=command)
+    assert made.returncode == 0, made.stderr
+    assert yaml.safe_load((tmp_path / "homeless" / ".copier-answers.yml").read_text())["_commit"] == ref

@@ -29,6 +29,7 @@ OPTIONAL_FILES = {
     "docker": ["Dockerfile", ".dockerignore"],
     "ci_workflow": [".github/workflows/ci.yml"],
     "pre_commit": [".pre-commit-config.yaml"],
+    "renovate": ["renovate.json"],
 }
 
 

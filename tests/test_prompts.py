@@ -12,7 +12,12 @@ import yaml
 from tests.rendering import BIN, REPOSITORY
 
 DOWN, SPACE, ENTER, CLEAR_LINE = "\x1b[B", " ", "\r", "\x15"
-PRODUCTION_FILES = ("Add a Dockerfile", "Add a GitHub Actions workflow", "Add a .pre-commit-config.yaml")
+PRODUCTION_FILES = (
+    "Add a Dockerfile",
+    "Add a GitHub Actions workflow",
+    "Add a .pre-commit-config.yaml",
+    "Add a renovate.json",
+)
 COLUMNS, LINES = 80, 50
 
 

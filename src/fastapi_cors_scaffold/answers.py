@@ -46,6 +46,7 @@ FLAGS = {
     "docker": "--docker/--no-docker",
     "ci_workflow": "--ci/--no-ci",
     "pre_commit": "--pre-commit/--no-pre-commit",
+    "renovate": "--renovate/--no-renovate",
 }
 
 

@@ -67,6 +67,30 @@ class Conflict(StrEnum):
     rej = "rej"
 
 
+def _print_version(value: bool) -> None:
+    if not value:
+        return
+    from importlib.metadata import version
+
+    from fastapi_cors_scaffold.shipped import shipped_release
+
+    release = _scaffolding(shipped_release)
+    typer.echo(f"fastapi-cors-scaffold {version('fastapi-cors-scaffold')}, template {release}")
+    raise typer.Exit()
+
+
+@app.callback()
+def main(
+    show_version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_print_version, is_eager=True, help="Print the version and the template it ships."
+        ),
+    ] = False,
+) -> None:
+    pass
+
+
 @app.command()
 def new(
     destination: Annotated[
@@ -103,9 +127,21 @@ def new(
     pre_commit: Annotated[
         bool | None, typer.Option("--pre-commit/--no-pre-commit", help="Add a pre-commit configuration.")
     ] = None,
+    renovate: Annotated[
+        bool | None, typer.Option("--renovate/--no-renovate", help="Add a renovate.json for template updates.")
+    ] = None,
     data: Annotated[
         list[str] | None,
         typer.Option("--data", "-d", metavar="KEY=VALUE", help="Any other answer as KEY=VALUE, as `copier --data`."),
+    ] = None,
+    template_source: Annotated[
+        str | None,
+        typer.Option(
+            "--template",
+            metavar="SOURCE",
+            help="Template to render and record (a git URL, gh:org/repo, or a path); default: "
+            "$FASTAPI_CORS_SCAFFOLD_TEMPLATE, else this template's repository URL.",
+        ),
     ] = None,
     defaults: Annotated[
         bool, typer.Option("--defaults", help="Take the recommendation for every question not answered by a flag.")
@@ -114,8 +150,10 @@ def new(
 ) -> None:
     """Render a new service from the template shipped in this package (what `copier copy` would write).
 
-    Only the answers you give are recorded in .copier-answers.yml; every CORS setting you leave out follows the
-    template's recommendation on each `update`. Questions without a flag are asked, unless --defaults.
+    The project records the template's repository URL, which anyone can update from; the version this package
+    ships renders offline. Only the answers you give are recorded in .copier-answers.yml; every CORS setting you
+    leave out follows the template's recommendation on each `update`. Questions without a flag are asked, unless
+    --defaults.
     """
     from fastapi_cors_scaffold.answers import (
         FLAGS,
@@ -145,6 +183,7 @@ def new(
             "docker": docker,
             "ci_workflow": ci,
             "pre_commit": pre_commit,
+            "renovate": renovate,
         }
     )
     try:
@@ -161,16 +200,22 @@ def new(
     _need_terminal_unless(defaults)
     from fastapi_cors_scaffold.scaffold import new_project
 
-    template = _scaffolding(lambda: new_project(destination, {**extra, **answers}, defaults=defaults, quiet=quiet))
-    typer.echo(f"Created {destination} from template {template.ref} ({template.source}).")
+    created = _scaffolding(
+        lambda: new_project(destination, {**extra, **answers}, defaults=defaults, quiet=quiet, source=template_source)
+    )
+    typer.echo(f"Created {destination} from template {created.ref} ({created.source}).")
     typer.echo(f"Next: cd {destination} && git init && git add -A && git commit -m 'Start from fastapi-cors-scaffold'")
 
 
 @app.command()
 def update(
-    destination: Annotated[
-        Path, typer.Argument(metavar="DEST", help="The project to update (a clean git repository).")
-    ] = Path("."),
+    paths: Annotated[
+        list[Path] | None,
+        typer.Argument(
+            metavar="[PATH]...",
+            help="Projects (clean git working trees), or directories to search for projects of this template.",
+        ),
+    ] = None,
     data: Annotated[
         list[str] | None, typer.Option("--data", "-d", metavar="KEY=VALUE", help="Change an answer: KEY=VALUE.")
     ] = None,
@@ -180,11 +225,16 @@ def update(
         str | None,
         typer.Option("--vcs-ref", metavar="VERSION", help="Template version to go to (default: the one shipped)."),
     ] = None,
+    test: Annotated[bool, typer.Option("--test", help="Run each project's own tests after its update.")] = False,
+    as_json: Json = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Do not list the files written.")] = False,
 ) -> None:
-    """Bring a project made by `new` (or `copier copy`) to the template version this package ships.
+    """Bring projects made by `new` (or `copier copy`) to the template version this package ships.
 
-    Works offline; answers you gave stay, settings you left out take the template's current recommendation.
+    Each project updates from the source it recorded; offline when that is this template and this package has
+    the versions. Answers you gave stay, settings you left out take the template's current recommendation. With
+    several projects or a directory, prints one row per project and exits 1 if any conflicted, failed or was
+    skipped.
     """
     from fastapi_cors_scaffold.answers import parse_data, stored_answer_errors, typed_data, unknown_data_error
 
@@ -194,6 +244,12 @@ def update(
         _fail(str(error))
     if unknown := unknown_data_error(extra, _questions()):
         _fail(unknown)
+    targets = paths or [Path(".")]
+    single = len(targets) == 1 and (targets[0] / ".copier-answers.yml").is_file() and not (test or as_json)
+    if not single:
+        _update_fleet(targets, extra, defaults=defaults, conflict=conflict, vcs_ref=vcs_ref, test=test, as_json=as_json)
+        return
+    destination = targets[0]
     stored = _stored_answers(destination)
     if problems := stored_answer_errors({**stored, **typed_data(extra)}, _recommendation()):
         _fail(problems[0])
@@ -211,6 +267,38 @@ def update(
         typer.echo(f"Updated {destination} from template {updated.before} to {updated.after}.")
     if updated.conflicts:
         typer.echo(f"Resolve the conflicts in: {', '.join(updated.conflicts)}", err=True)
+        raise typer.Exit(1)
+
+
+def _update_fleet(
+    targets: list[Path],
+    data: dict[str, Any],
+    *,
+    defaults: bool,
+    conflict: Conflict,
+    vcs_ref: str | None,
+    test: bool,
+    as_json: bool,
+) -> None:
+    from fastapi_cors_scaffold.fleet import FleetError, Options, find_projects, outcomes_json, print_outcomes
+    from fastapi_cors_scaffold.fleet import update_fleet as run_fleet
+    from fastapi_cors_scaffold.shipped import question_names
+
+    if len(targets) == 1 and not targets[0].is_dir():
+        _fail(f"{targets[0]} has no .copier-answers.yml: it was not made by `new` or `copier copy`.")
+    if not defaults:
+        _fail("Updating several projects asks nothing: pass --defaults (and --data to change an answer in all).")
+    try:
+        projects = find_projects(targets, _scaffolding(question_names))
+    except FleetError as error:
+        _fail(str(error))
+    options = Options(data, defaults, conflict.value, vcs_ref, test)
+    outcomes = run_fleet(projects, options)
+    if as_json:
+        typer.echo(json.dumps(outcomes_json(outcomes), indent=2))
+    else:
+        print_outcomes(_console(), outcomes)
+    if not all(outcome.ok for outcome in outcomes):
         raise typer.Exit(1)
 
 
@@ -391,13 +479,35 @@ def lint(
 
 
 @app.command()
-def template() -> None:
-    """Install the template's history for this user and print its path, for plain `copier copy` and `update`."""
-    from fastapi_cors_scaffold.shipped import install_template
+def template(
+    bundle: Annotated[
+        bool, typer.Option("--bundle", help="Print the path of the local history file (a git bundle) instead.")
+    ] = False,
+    mirror: Annotated[
+        Path | None,
+        typer.Option(
+            "--mirror",
+            metavar="PATH",
+            help="Write the history as a bare git repository with every release tag, to push to your git server.",
+        ),
+    ] = None,
+) -> None:
+    """Print the source `new` records, for plain `copier copy`: this template's repository URL (or
+    $FASTAPI_CORS_SCAFFOLD_TEMPLATE); or the local history file, or write a mirror."""
+    from fastapi_cors_scaffold.shipped import chosen_source, install_template
 
-    installed = _scaffolding(install_template)
-    typer.echo(str(installed.source))
-    typer.echo(f"template version {installed.ref}", err=True)
+    if mirror is not None:
+        from fastapi_cors_scaffold.shipped import write_template_mirror
+
+        ref = _scaffolding(lambda: write_template_mirror(mirror))
+        typer.echo(f"Wrote {mirror}: a bare git repository, tip {ref}. Push it: git -C {mirror} push --mirror URL")
+        return
+    if bundle:
+        installed = _scaffolding(lambda: install_template(need_user_copy=True))
+        typer.echo(str(installed.history))
+        typer.echo(f"template version {installed.ref}", err=True)
+        return
+    typer.echo(_scaffolding(lambda: chosen_source(None)))
 
 
 def _scaffolding(action: Callable[[], T]) -> T:

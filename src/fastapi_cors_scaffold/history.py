@@ -5,19 +5,25 @@ package carries every version of the template as a git bundle (which Copier acce
 one absolute path per user that stays the same across upgrades. The tip of the bundle is always a tag with the
 highest version, so plain `copier copy` and `copier update` pick the version the package ships.
 
-An untagged or uncommitted tip gets a tag `<last tag>.post<distance>+git-g<sha>`: Copier records it as `_commit`,
-and it ends in git's `describe` syntax, so git still resolves it from the commit alone in a later bundle that
-lacks the tag. Standard library and `packaging` only: `hatch_build.py` loads this file before anything is installed.
+Releases come from the history itself, not from tags (a fresh clone has none): a release is the first commit at
+which `pyproject.toml`'s version has a dated section in `CHANGELOG.md` (`## 0.1.0 — 2026-11-25`), and the bundle
+carries a PEP 440 tag for each. An unreleased or uncommitted tip gets a tag `<last release>.post<distance>+git-g<sha>`:
+Copier records it as `_commit`, and it ends in git's `describe` syntax, so git still resolves it from the commit alone
+in a later bundle that lacks the tag. Standard library and `packaging` only: `hatch_build.py` (and the release
+workflow, `python history.py releases`) load this file before anything is installed.
 """
 
 from __future__ import annotations
 
 import io
 import os
+import re
 import shutil
 import subprocess
+import sys
 import tarfile
 import tempfile
+import tomllib
 from pathlib import Path
 
 from packaging.version import InvalidVersion, Version
@@ -27,6 +33,8 @@ RULES_PATHS = ("src/fastapi_cors_scaffold/cors_rules.py", "src/fastapi_cors_scaf
 TEMPLATE_PATHS = ("copier.yml", "includes", "template", *RULES_PATHS)
 BUNDLE_NAME = "history.bundle"
 REF_NAME = "ref"
+RELEASE_FILES = ("pyproject.toml", "CHANGELOG.md")
+DATED_SECTION = re.compile(r"^## +(?P<version>\S+) +[\u2014\u2013-] +\d{4}-\d{2}-\d{2}\b", re.MULTILINE)
 
 _BUILDER = {
     "GIT_AUTHOR_NAME": "fastapi-cors-scaffold",
@@ -56,6 +64,7 @@ def build_bundle(checkout: Path, bundle: Path) -> str:
         _git("clone", "--quiet", "--bare", "--shared", str(checkout), str(repo))
         _git("fetch", "--quiet", str(checkout), "HEAD", git_dir=repo)
         head = _git("rev-parse", "FETCH_HEAD", git_dir=repo)
+        _tag_releases(repo, head)
         tip = _commit_working_tree(checkout, repo, head, Path(scratch) / "index") or head
         name = _tip_tag(repo, tip, synthetic=tip != head)
         _git("tag", "--force", name, tip, git_dir=repo)
@@ -63,6 +72,44 @@ def build_bundle(checkout: Path, bundle: Path) -> str:
         bundle.parent.mkdir(parents=True, exist_ok=True)
         _git("bundle", "create", "--quiet", str(bundle), "HEAD", "--tags", git_dir=repo)
     return name
+
+
+def checkout_state(checkout: Path) -> str:
+    """What `build_bundle` depends on: the checkout's HEAD and the content of its uncommitted template edits."""
+    head = _git("rev-parse", "HEAD", cwd=checkout)
+    status = _git("status", "--porcelain", "--untracked-files=all", "--", *TEMPLATE_PATHS, cwd=checkout)
+    if not status:
+        return head
+    edited = [line[3:].split(" -> ")[-1] for line in status.splitlines()]
+    present = [name for name in edited if (checkout / name).is_file()]
+    hashed = _git("hash-object", "--", *present, cwd=checkout) if present else ""
+    return f"{head} {status} {hashed}"
+
+
+def releases(repo: Path, tip: str = "HEAD") -> dict[str, str]:
+    """{version: commit} of every release in the history of `tip`: the first commit whose CHANGELOG.md dates the
+    version that its pyproject.toml declares."""
+    log = ("log", "--reverse", "--topo-order", "--full-history", "--format=%H", tip, "--", *RELEASE_FILES)
+    commits = _git(*log, git_dir=repo).split()
+    specs = [f"{commit}:{name}" for commit in commits for name in RELEASE_FILES]
+    contents = _blobs(repo, specs)
+    found: dict[str, str] = {}
+    for commit in commits:
+        version = _declared_version(contents.get(f"{commit}:pyproject.toml", ""))
+        changelog = contents.get(f"{commit}:CHANGELOG.md", "")
+        if version is None or str(version) in found:
+            continue
+        dated = {_release(match["version"]) for match in DATED_SECTION.finditer(changelog)}
+        if version in dated:
+            found[str(version)] = commit
+    return found
+
+
+def write_mirror(bundle: Path, destination: Path) -> None:
+    """Write `bundle` as a bare git repository with every tag and a `main` branch at the tip, ready to push."""
+    _git("init", "--quiet", "--bare", "--initial-branch=main", str(destination))
+    _git("fetch", "--quiet", str(bundle), "HEAD", "+refs/tags/*:refs/tags/*", git_dir=destination)
+    _git("update-ref", "refs/heads/main", "FETCH_HEAD", git_dir=destination)
 
 
 def export_template(bundle: Path, ref: str, destination: Path) -> None:
@@ -125,6 +172,42 @@ def _merge(older: Path, newer: Path, out: Path, repo: Path) -> None:
     _git("bundle", "create", "--quiet", str(out), "HEAD", "--tags", git_dir=repo)
 
 
+def _tag_releases(repo: Path, head: str) -> None:
+    """Tag each release found in the history; a tag already there with the same name wins."""
+    existing = set(_git("tag", "--list", git_dir=repo).split())
+    for version, commit in releases(repo, head).items():
+        if version not in existing:
+            _git("tag", version, commit, git_dir=repo)
+
+
+def _blobs(repo: Path, specs: list[str]) -> dict[str, str]:
+    """The text of each `<commit>:<path>` that exists, read through one `git cat-file --batch`."""
+    if not specs:
+        return {}
+    batch = ["git", f"--git-dir={repo}", "cat-file", "--batch"]
+    output = _run(batch, stdin="".join(f"{spec}\n" for spec in specs).encode()).stdout
+    contents: dict[str, str] = {}
+    position = 0
+    for spec in specs:
+        end = output.index(b"\n", position)
+        header = output[position:end].split()
+        position = end + 1
+        if header[-1] == b"missing":
+            continue
+        size = int(header[2])
+        contents[spec] = output[position : position + size].decode(errors="replace")
+        position += size + 1
+    return contents
+
+
+def _declared_version(pyproject: str) -> Version | None:
+    try:
+        version = tomllib.loads(pyproject).get("project", {}).get("version")
+    except tomllib.TOMLDecodeError:
+        return None
+    return _release(version) if isinstance(version, str) else None
+
+
 def _commit_working_tree(checkout: Path, repo: Path, head: str, index: Path) -> str | None:
     """A commit on top of `head` holding the checkout's uncommitted template edits, or None if there are none."""
     paths = [
@@ -181,14 +264,25 @@ def _git(
 
 
 def _run(
-    command: list[str], cwd: Path | None = None, env: dict[str, str] | None = None, check: bool = True
+    command: list[str],
+    cwd: Path | None = None,
+    env: dict[str, str] | None = None,
+    check: bool = True,
+    stdin: bytes | None = None,
 ) -> subprocess.CompletedProcess[bytes]:
     full_env = {**os.environ, "GIT_OPTIONAL_LOCKS": "0", "GIT_TERMINAL_PROMPT": "0", **(env or {})}
     try:
-        result = subprocess.run(command, cwd=cwd, env=full_env, capture_output=True, check=False)
+        result = subprocess.run(command, cwd=cwd, env=full_env, input=stdin, capture_output=True, check=False)
     except FileNotFoundError:
         raise HistoryError("git is not installed, and the template's history needs it.") from None
     if check and result.returncode != 0:
         detail = result.stderr.decode(errors="replace").strip().splitlines()
         raise HistoryError(f"{' '.join(command[:4])} failed: {detail[-1] if detail else result.returncode}")
     return result
+
+
+if __name__ == "__main__":  # the release workflow: `python history.py releases` prints "<version> <commit>" lines
+    if sys.argv[1:] != ["releases"]:
+        sys.exit("usage: python history.py releases   (run in a full clone of the repository)")
+    for name, commit in releases(Path(_git("rev-parse", "--absolute-git-dir"))).items():
+        print(name, commit)

@@ -2,11 +2,16 @@
 
 Copier reports a bad answer as `ValueError: Validation error for question ...` under a traceback and other refusals
 as its own exceptions; here each becomes a `ScaffoldError` carrying one line for the person, naming the flag.
+A project records the source it was made from; when that is the canonical URL and this installation has the
+versions needed, Copier runs with the URL served from the local history (see `shipped`), so no network is needed.
 """
 
 from __future__ import annotations
 
+import os
 import re
+import shutil
+import tempfile
 import warnings
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
@@ -17,10 +22,21 @@ from typing import Any, Literal
 import copier
 import yaml
 from copier.errors import CopierAnswersInterrupt, CopierError
+from plumbum import local
 
 from fastapi_cors_scaffold.answers import FLAGS
 from fastapi_cors_scaffold.configuration import ANSWERS_FILE
-from fastapi_cors_scaffold.shipped import USER_BUNDLE, InstalledTemplate, ScaffoldError, install_template
+from fastapi_cors_scaffold.history import bundle_heads
+from fastapi_cors_scaffold.shipped import (
+    USER_BUNDLE,
+    InstalledTemplate,
+    ScaffoldError,
+    canonical_source,
+    chosen_source,
+    install_template,
+    process_scratch,
+    same_source,
+)
 
 _VALIDATION = re.compile(
     r"(?:Validation error for question|Invalid choice for) '(?P<question>[^']+)': (?P<message>.*)", re.DOTALL
@@ -36,22 +52,42 @@ class Updated:
     conflicts: tuple[str, ...]
 
 
-def new_project(destination: Path, data: Mapping[str, Any], *, defaults: bool, quiet: bool) -> InstalledTemplate:
-    """`copier copy` of the installed template's version into `destination`, with exactly `data` as answers."""
-    if destination.exists() and (not destination.is_dir() or any(destination.iterdir())):
-        raise ScaffoldError(f"{destination} already exists and is not empty: choose a new directory.")
-    template = install_template()
-    with _copier_errors():
-        copier.run_copy(
-            str(template.source),
-            destination,
-            data=dict(data),
-            defaults=defaults,
-            vcs_ref=template.ref,
-            unsafe=False,
-            quiet=quiet,
-        )
-    return template
+@dataclass(frozen=True)
+class Created:
+    """Where a new project says it comes from, and the template version it was rendered from."""
+
+    source: str
+    ref: str
+
+
+def new_project(
+    destination: Path, data: Mapping[str, Any], *, defaults: bool, quiet: bool, source: str | None = None
+) -> Created:
+    """`copier copy` into `destination` with exactly `data` as answers, recording the chosen source.
+
+    The canonical source is rendered at the version this package ships, from its own history; any other source
+    as Copier would use it.
+    """
+    _writable_destination(destination)
+    recorded = chosen_source(source)
+    template = install_template() if same_source(recorded, canonical_source()) else None
+    created = not destination.exists()
+    try:
+        with _copier_errors(), _served(template):
+            copier.run_copy(
+                recorded,
+                destination,
+                data=dict(data),
+                defaults=defaults,
+                vcs_ref=template.ref if template else None,
+                unsafe=False,
+                quiet=quiet,
+            )
+    except BaseException:
+        if created and destination.exists():
+            shutil.rmtree(destination, ignore_errors=True)
+        raise
+    return Created(recorded, str(_recorded(destination).get("_commit")))
 
 
 def update_project(
@@ -63,29 +99,98 @@ def update_project(
     vcs_ref: str | None,
     quiet: bool,
 ) -> Updated:
-    """`copier update` of `destination`; a project made by `new` goes to the version this package ships."""
+    """`copier update` of `destination` from the source it recorded.
+
+    A project from the canonical source (or from an older per-user bundle) goes to the version this package ships,
+    served from the local history when it holds both ends; otherwise Copier fetches the source as usual.
+    """
     before = _recorded(destination)
     source = str(before.get("_src_path", ""))
-    template = install_template()
-    ours = _is_same_file(source, template.source)
-    if not ours and Path(source).name == USER_BUNDLE and not Path(source).exists():
-        raise ScaffoldError(
-            f"{destination / ANSWERS_FILE} records _src_path {source}, another machine's copy of this template; "
-            f"set it to {template.source}, commit, and run update again."
-        )
-    with _copier_errors():
+    commit = str(before.get("_commit", ""))
+    template: InstalledTemplate | None = None
+    ref = vcs_ref
+    if same_source(source, canonical_source()):
+        installed = install_template()
+        known = {name.removeprefix("refs/tags/") for name in bundle_heads(installed.history)}
+        ref = vcs_ref or installed.ref
+        if ref in known and (commit in known or "+git-g" in commit):
+            template = installed
+    elif Path(source).name == USER_BUNDLE:
+        installed = install_template()
+        if _is_same_file(source, installed.history):
+            ref = vcs_ref or installed.ref
+        elif not Path(source).exists():
+            raise ScaffoldError(
+                f"{destination / ANSWERS_FILE} records _src_path {source}, another machine's copy of this template; "
+                f"set it to {installed.canonical}, commit, and run update again."
+            )
+    with _copier_errors(), _served(template):
         copier.run_update(
             destination,
             data=dict(data),
             defaults=defaults,
             overwrite=True,
             conflict=conflict,
-            vcs_ref=vcs_ref or (template.ref if ours else None),
+            vcs_ref=ref,
             unsafe=False,
             quiet=quiet,
         )
     after = _recorded(destination)
     return Updated(str(before.get("_commit")), str(after.get("_commit")), _conflicted(destination))
+
+
+@contextmanager
+def _served(template: InstalledTemplate | None) -> Iterator[None]:
+    """Serve the canonical URL from the local history for this process's git runs; give Copier a cache it can write.
+
+    A served run keeps Copier's mirror of the URL in this process's scratch directory, apart from the user's cache
+    of the real remote.
+    """
+    variables = template.serving() if template else {}
+    if template:
+        variables["COPIER_CACHE_DIR"] = str(Path(process_scratch()) / "copier-cache")
+    elif not _cache_writable():
+        variables["COPIER_CACHE_DIR"] = tempfile.mkdtemp(prefix="fastapi-cors-scaffold-copier-")
+    saved = {name: os.environ.get(name) for name in variables}
+    os.environ.update(variables)
+    try:
+        with local.env(**variables):
+            yield
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+
+
+def _cache_writable() -> bool:
+    """Whether Copier's mirror cache ($COPIER_CACHE_DIR or the per-user cache) can be created and written."""
+    override = os.environ.get("COPIER_CACHE_DIR")
+    try:
+        if override:
+            cache = Path(override)
+        else:
+            from platformdirs import user_cache_dir
+
+            if not os.environ.get("HOME") and not os.environ.get("XDG_CACHE_HOME"):
+                return False
+            cache = Path(user_cache_dir("copier", appauthor=False)) / "git"
+        cache.mkdir(parents=True, exist_ok=True)
+        return os.access(cache, os.W_OK | os.X_OK)
+    except (OSError, RuntimeError):
+        return False
+
+
+def _writable_destination(destination: Path) -> None:
+    """Refuse, before anything is written, a destination in the way or under a directory that cannot be written."""
+    if destination.exists() and (not destination.is_dir() or any(destination.iterdir())):
+        raise ScaffoldError(f"{destination} already exists and is not empty: choose a new directory.")
+    ancestor = destination.absolute()
+    while not ancestor.exists():
+        ancestor = ancestor.parent
+    if not ancestor.is_dir() or not os.access(ancestor, os.W_OK | os.X_OK):
+        raise ScaffoldError(f"{destination} cannot be created: {ancestor} is not a writable directory.")
 
 
 def _recorded(destination: Path) -> dict[str, Any]:
@@ -130,6 +235,9 @@ def _copier_errors() -> Iterator[None]:
             yield
         except CopierAnswersInterrupt:
             raise
+        except OSError as error:
+            where = error.filename or "a file"
+            raise ScaffoldError(_one_line(f"{where} cannot be written: {error.strerror}")) from None
         except (CopierError, ValueError) as error:
             match = _VALIDATION.search(str(error))
             if match is None:

@@ -1,30 +1,46 @@
-"""The template this installation renders, and the per-user copy of its history that projects record.
+"""The template this installation renders, where projects say it comes from, and the local copy of its history.
 
-From a wheel, the template's files and history bundle sit in the package (`_template/`, put there by
-hatch_build.py). From a checkout (an editable install), the bundle is built from the checkout's git history plus
-its uncommitted template edits. Either way it is merged into one bundle per user, at a path that does not change
-when the package is upgraded: that path is the `_src_path` Copier records, so `copier update` keeps working.
+Projects record the template's canonical repository URL (`[project.urls] Repository`), which teammates, CI and
+Renovate can all reach. The CLI itself needs no network for the versions it knows: from a wheel, the template's files
+and history bundle sit in the package (`_template/`, put there by hatch_build.py); from a checkout (an editable
+install), the bundle is built from the checkout's git history plus its uncommitted template edits. The bundle is merged
+into one per user, which keeps every version it was given, and the CLI's own Copier runs fetch the canonical URL from
+it through git's `url.<bundle>.insteadOf`, set for that run only: no machine path reaches the project, no git
+configuration file changes. Where the per-user directory cannot be written, the package's own bundle serves.
 """
 
 from __future__ import annotations
 
 import os
+import re
+import shutil
 import sys
 import tempfile
+import tomllib
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from typing import Any
 
 from fastapi_cors_scaffold.answers import recommended_policy
-from fastapi_cors_scaffold.history import BUNDLE_NAME, REF_NAME, build_bundle, install_bundle
+from fastapi_cors_scaffold.history import (
+    BUNDLE_NAME,
+    REF_NAME,
+    build_bundle,
+    checkout_state,
+    install_bundle,
+    write_mirror,
+)
 from fastapi_cors_scaffold.policy import Policy
 
 HOME_VARIABLE = "FASTAPI_CORS_SCAFFOLD_HOME"
 CHECKOUT_VARIABLE = "FASTAPI_CORS_SCAFFOLD_CHECKOUT"
+TEMPLATE_VARIABLE = "FASTAPI_CORS_SCAFFOLD_TEMPLATE"
 APP_NAME = "fastapi-cors-scaffold"
 USER_BUNDLE = "template.bundle"
 
 PACKAGED = Path(__file__).resolve().parent / "_template"
+_URL = re.compile(r"^(?:[a-z][a-z0-9+.-]*://|gh:|gl:|[\w.-]+@[\w.-]+:)", re.IGNORECASE)
 SOURCE_CHECKOUT = Path(__file__).resolve().parents[2]
 
 
@@ -38,10 +54,68 @@ class TemplateMissingError(ScaffoldError):
 
 @dataclass(frozen=True)
 class InstalledTemplate:
-    """`source` is the per-user bundle Copier records as `_src_path`; `ref` the version this package ships."""
+    """`history` is the local bundle of every known version, `ref` the version this package ships, `canonical` the
+    URL projects record and `history` serves."""
 
-    source: Path
+    history: Path
     ref: str
+    canonical: str
+
+    def serving(self) -> dict[str, str]:
+        """Environment for a git (or Copier) process that fetches `canonical` from `history`, appended to any
+        `GIT_CONFIG_COUNT` entries already set."""
+        count = int(os.environ.get("GIT_CONFIG_COUNT") or 0)
+        return {
+            "GIT_CONFIG_COUNT": str(count + 1),
+            f"GIT_CONFIG_KEY_{count}": f"url.{self.history}.insteadOf",
+            f"GIT_CONFIG_VALUE_{count}": self.canonical,
+        }
+
+
+@cache
+def canonical_source() -> str:
+    """The template's canonical git URL: `[project.urls] Repository` of this package."""
+    pyproject = SOURCE_CHECKOUT / "pyproject.toml"
+    if (SOURCE_CHECKOUT / "src" / "fastapi_cors_scaffold").is_dir() and pyproject.is_file():
+        urls = tomllib.loads(pyproject.read_text(encoding="utf-8")).get("project", {}).get("urls", {})
+        if isinstance(urls.get("Repository"), str):
+            return str(urls["Repository"])
+    from importlib.metadata import PackageNotFoundError, metadata
+
+    try:
+        entries = metadata(APP_NAME).get_all("Project-URL") or []
+    except PackageNotFoundError:
+        entries = []
+    for entry in map(str, entries):
+        label, _, url = entry.partition(",")
+        if label.strip().lower() == "repository":
+            return url.strip()
+    raise TemplateMissingError(f"The {APP_NAME} package declares no Repository URL; reinstall it from a wheel.")
+
+
+def chosen_source(given: str | None) -> str:
+    """The source `new` records: `--template`, else $FASTAPI_CORS_SCAFFOLD_TEMPLATE, else the canonical URL.
+
+    A URL (or `gh:`/`gl:` shorthand, or `user@host:path`) is kept as written; a path is made absolute, because a
+    relative `_src_path` cannot be updated from anywhere else.
+    """
+    source = given or os.environ.get(TEMPLATE_VARIABLE) or canonical_source()
+    if _URL.match(source):
+        return source
+    path = Path(source).expanduser()
+    if not path.exists():
+        origin = "--template" if given else f"${TEMPLATE_VARIABLE}"
+        raise ScaffoldError(f"{origin} {source!r} is neither a URL nor an existing path: give a git URL or a path.")
+    return str(path.resolve())
+
+
+def same_source(recorded: str, canonical: str) -> bool:
+    """Whether a recorded `_src_path` names the canonical repository (with or without `.git` or a final slash)."""
+
+    def bare(url: str) -> str:
+        return url.strip().rstrip("/").removesuffix(".git").lower()
+
+    return bool(recorded) and bare(recorded) == bare(canonical)
 
 
 def template_files() -> Path:
@@ -57,20 +131,65 @@ def template_files() -> Path:
     )
 
 
-def install_template() -> InstalledTemplate:
-    """Merge the versions this installation knows into the per-user bundle, and name the one it ships."""
-    target = user_home() / USER_BUNDLE
+def install_template(*, need_user_copy: bool = False) -> InstalledTemplate:
+    """Merge the versions this installation knows into the per-user bundle, and name the one it ships.
+
+    Where the per-user directory cannot be written, the package's bundle (or one built for this process) serves
+    instead, unless the caller needs the per-user file itself.
+    """
+    canonical = canonical_source()
     checkout = _checkout()
     if checkout is None:
         template_files()
         ref = (PACKAGED / REF_NAME).read_text().strip()
-        install_bundle(PACKAGED / BUNDLE_NAME, target)
-        return InstalledTemplate(target, ref)
-    with tempfile.TemporaryDirectory(prefix=f"{APP_NAME}-") as scratch:
-        built = Path(scratch) / BUNDLE_NAME
-        ref = build_bundle(checkout, built)
-        install_bundle(built, target)
-    return InstalledTemplate(target, ref)
+        shipped = PACKAGED / BUNDLE_NAME
+    else:
+        shipped, ref = _built(checkout)
+    try:
+        target = user_home() / USER_BUNDLE
+        install_bundle(shipped, target)
+    except (OSError, RuntimeError) as error:
+        if need_user_copy:
+            raise ScaffoldError(_unwritable(error)) from None
+        return InstalledTemplate(shipped, ref, canonical)
+    return InstalledTemplate(target, ref, canonical)
+
+
+def shipped_release() -> str:
+    """The template version this installation ships, without touching the per-user directory."""
+    checkout = _checkout()
+    if checkout is None:
+        template_files()
+        return (PACKAGED / REF_NAME).read_text().strip()
+    return _built(checkout)[1]
+
+
+_BUILT: dict[tuple[Path, str], tuple[Path, str]] = {}
+
+
+def _built(checkout: Path) -> tuple[Path, str]:
+    """The bundle of a checkout, built once per state of it (its HEAD and template edits) in this process."""
+    state = checkout_state(checkout)
+    if (checkout, state) not in _BUILT:
+        bundle = Path(process_scratch()) / f"{len(_BUILT)}-{BUNDLE_NAME}"
+        _BUILT[checkout, state] = bundle, build_bundle(checkout, bundle)
+    return _BUILT[checkout, state]
+
+
+@cache
+def process_scratch() -> str:
+    """A directory that lives as long as this process (removed at exit)."""
+    scratch = tempfile.TemporaryDirectory(prefix=f"{APP_NAME}-")
+    _SCRATCH.append(scratch)
+    return scratch.name
+
+
+_SCRATCH: list[tempfile.TemporaryDirectory[str]] = []
+
+
+def _unwritable(error: BaseException) -> str:
+    reason = getattr(error, "strerror", None) or str(error)
+    return f"The per-user data directory cannot be written ({reason}): set {HOME_VARIABLE} to a writable directory."
 
 
 def user_home() -> Path:
@@ -78,6 +197,8 @@ def user_home() -> Path:
     override = os.environ.get(HOME_VARIABLE)
     if override:
         return Path(override).expanduser().resolve()
+    if sys.platform != "win32" and not os.environ.get("XDG_DATA_HOME") and not os.environ.get("HOME"):
+        raise RuntimeError("HOME is not set")
     if sys.platform == "win32":
         base = Path(os.environ.get("LOCALAPPDATA") or Path.home() / "AppData" / "Local")
     elif sys.platform == "darwin":
@@ -87,12 +208,34 @@ def user_home() -> Path:
     return (base / APP_NAME).resolve()
 
 
+def write_template_mirror(destination: Path) -> str:
+    """Write every version this installation knows as a bare git repository at `destination`; return the tip."""
+    if destination.exists() and (not destination.is_dir() or any(destination.iterdir())):
+        raise ScaffoldError(f"{destination} already exists and is not empty: choose a new directory for the mirror.")
+    template = install_template()
+    try:
+        write_mirror(template.history, destination)
+    except BaseException:
+        shutil.rmtree(destination, ignore_errors=True)
+        raise
+    return template.ref
+
+
+def question_names() -> list[str]:
+    """Every question of the shipped copier.yml (keys not starting with `_`)."""
+    return [name for name in _copier_yml() if not name.startswith("_")]
+
+
 def recommendation() -> Policy:
     """The CORS policy the shipped template recommends (the defaults in its copier.yml)."""
+    return recommended_policy(_copier_yml())
+
+
+def _copier_yml() -> dict[str, Any]:
     import yaml
 
     questions: Any = yaml.safe_load((template_files() / "copier.yml").read_text(encoding="utf-8"))
-    return recommended_policy(questions if isinstance(questions, dict) else {})
+    return questions if isinstance(questions, dict) else {}
 
 
 def _checkout() -> Path | None:
