@@ -249,13 +249,18 @@ def _git(project: Path, *args: str) -> subprocess.CompletedProcess[str]:
 
 def _policy(project: Path) -> dict[str, Any]:
     """The project's CORS settings as its settings.py holds them (empty when it cannot be read, e.g. mid-conflict)."""
-    from fastapi_cors_scaffold.configuration import ConfigurationError, read_configuration
+    from fastapi_cors_scaffold.configuration import ConfigurationError, Unknown, read_configurations
     from fastapi_cors_scaffold.policy import Policy
 
+    fields = {field.name for field in dataclasses.fields(Policy)}
     try:
-        return dataclasses.asdict(read_configuration(project, Policy()).policy)
+        reading = read_configurations([project / "src"], Policy)
     except (ConfigurationError, OSError, SyntaxError, ValueError):
         return {}
+    settings = next((c for c in reading.configurations if c.environment_overrides), None)
+    if settings is None:
+        return {}
+    return {s.name: s.value for s in settings.settings if s.name in fields and not isinstance(s.value, Unknown)}
 
 
 def _changed_recommendations(project: Path, before: Mapping[str, Any], after: Mapping[str, Any]) -> tuple[str, ...]:
