@@ -12,17 +12,13 @@ import yaml
 from tests.cli_support import (
     BIN,
     CANONICAL,
-    CHECKOUT_VARIABLE,
-    HOME_VARIABLE,
-    TEMPLATE_PATHS,
     commit_all,
-    committed_copy,
     git,
     in_process_git,
     invoke,
     network,
-    only_local_git,
     published,
+    released_checkout,
     run_cli,
 )
 
@@ -32,13 +28,7 @@ RECOMMENDED_MAX_AGE = "  default: 600\n  when: \"{{ 'max_age' in customize or ma
 @pytest.fixture
 def checkout(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A clone of this repository whose template the tests release as 1.0.0, then change."""
-    clone = committed_copy(tmp_path / "template", *TEMPLATE_PATHS)
-    git(clone, "tag", "1.0.0")
-    monkeypatch.setenv(CHECKOUT_VARIABLE, str(clone))
-    monkeypatch.setenv(HOME_VARIABLE, str(tmp_path / "home"))
-    monkeypatch.setenv("COPIER_CACHE_DIR", str(tmp_path / "copier-cache"))
-    only_local_git(monkeypatch)
-    return clone
+    return released_checkout(tmp_path, monkeypatch)
 
 
 def release(checkout: Path, tag: str | None) -> None:

@@ -12,12 +12,8 @@ from fastapi_cors_scaffold.fleet import is_ours, readme_test_command
 from fastapi_cors_scaffold.shipped import question_names
 from tests.cli_support import (
     BIN,
-    CHECKOUT_VARIABLE,
-    HOME_VARIABLE,
-    TEMPLATE_PATHS,
-    committed_copy,
     invoke,
-    only_local_git,
+    released_checkout,
 )
 from tests.repositories import commit_all, git
 from tests.test_cli_update import max_age_of, release
@@ -35,13 +31,7 @@ OTHER_TEMPLATE = "_commit: v2.0.0\n_src_path: gh:someone/another-template\nproje
 
 @pytest.fixture
 def checkout(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    clone = committed_copy(tmp_path / "template", *TEMPLATE_PATHS)
-    git(clone, "tag", "1.0.0")
-    monkeypatch.setenv(CHECKOUT_VARIABLE, str(clone))
-    monkeypatch.setenv(HOME_VARIABLE, str(tmp_path / "home"))
-    monkeypatch.setenv("COPIER_CACHE_DIR", str(tmp_path / "copier-cache"))
-    only_local_git(monkeypatch)
-    return clone
+    return released_checkout(tmp_path, monkeypatch)
 
 
 def made(destination: Path, repository: Path | None = None, like: Path | None = None) -> Path:

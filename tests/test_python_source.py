@@ -9,6 +9,7 @@ import pytest
 
 from fastapi_cors_scaffold.configuration import Unknown
 from fastapi_cors_scaffold.python_source import read_python
+from tests.table import SETTINGS
 
 HEADER = "from starlette.middleware.cors import CORSMiddleware\nfrom starlette.middleware import Middleware\n"
 
@@ -124,15 +125,7 @@ def test_kwargs_from_a_literal_dict_and_from_something_unread(tmp_path: Path) ->
     assert literal == {"allow_origins": ["*"], "allow_credentials": True}
     assert unread["allow_origins"] == ["*"]
     assert unread["allow_credentials"] == Unknown("**settings.cors_kwargs")
-    assert set(unread) == {
-        "allow_origins",
-        "allow_origin_regex",
-        "allow_credentials",
-        "allow_methods",
-        "allow_headers",
-        "expose_headers",
-        "max_age",
-    }
+    assert set(unread) == set(SETTINGS)
 
 
 def test_other_middleware_and_other_calls_are_not_cors(tmp_path: Path) -> None:
