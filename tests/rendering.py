@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import importlib
 import os
 import subprocess
 import sys
 import warnings
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 import copier
@@ -52,3 +55,17 @@ def check_project(project: Path, mypy_cache: Path) -> None:
     for command in commands:
         result = run(command, project, env)
         assert result.returncode == 0, f"{' '.join(command[:3])} failed in {project}:\n{result.stdout}\n{result.stderr}"
+
+
+@contextmanager
+def imported_settings(directory: Path, project_name: str) -> Iterator[ModuleType]:
+    """A project rendered into `directory` with `project_name`, its settings module imported from its src/."""
+    project = render(directory / "service", {"project_name": project_name})
+    package = project_name.lower().replace(" ", "_")
+    sys.path.insert(0, str(project / "src"))
+    try:
+        yield importlib.import_module(f"{package}.settings")
+    finally:
+        sys.path.remove(str(project / "src"))
+        for name in [name for name in sys.modules if name.startswith(package)]:
+            del sys.modules[name]

@@ -3,27 +3,19 @@ themselves are tested against the table in test_rules_table.py)."""
 
 from __future__ import annotations
 
-import importlib
 import logging
-import sys
 from collections.abc import Iterator
 from types import ModuleType
 
 import pytest
 
-from tests.rendering import render
+from tests.rendering import imported_settings
 
 
 @pytest.fixture(scope="module")
 def settings_module(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ModuleType]:
-    project = render(tmp_path_factory.mktemp("project") / "service", {"project_name": "Table Check"})
-    sys.path.insert(0, str(project / "src"))
-    try:
-        yield importlib.import_module("table_check.settings")
-    finally:
-        sys.path.remove(str(project / "src"))
-        for name in [name for name in sys.modules if name.startswith("table_check")]:
-            del sys.modules[name]
+    with imported_settings(tmp_path_factory.mktemp("project"), "Table Check") as module:
+        yield module
 
 
 @pytest.mark.parametrize(

@@ -7,10 +7,8 @@ development and the production profile. A refusal is one sentence that names the
 
 from __future__ import annotations
 
-import importlib
 import json
 import re
-import sys
 import warnings
 from collections.abc import Iterator
 from pathlib import Path
@@ -26,7 +24,7 @@ from hypothesis import strategies as st
 from fastapi_cors_scaffold import cors_rules
 from fastapi_cors_scaffold.answers import FLAGS, QUESTIONS
 from fastapi_cors_scaffold.cors_rules import split_list
-from tests.rendering import REPOSITORY, render
+from tests.rendering import REPOSITORY, imported_settings
 from tests.table import INVALID_ORIGINS, ROWS, SETTINGS, VALID_ORIGINS, Row
 
 IDS = [row.id for row in ROWS]
@@ -171,14 +169,8 @@ def test_the_new_command_renders(row: Row, tmp_path: Path) -> None:
 
 @pytest.fixture(scope="module")
 def settings_module(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ModuleType]:
-    project = render(tmp_path_factory.mktemp("project") / "service", {"project_name": "Table Door"})
-    sys.path.insert(0, str(project / "src"))
-    try:
-        yield importlib.import_module("table_door.settings")
-    finally:
-        sys.path.remove(str(project / "src"))
-        for name in [name for name in sys.modules if name.startswith("table_door")]:
-            del sys.modules[name]
+    with imported_settings(tmp_path_factory.mktemp("project"), "Table Door") as module:
+        yield module
 
 
 def environment(row: Row, profile: str) -> dict[str, str]:
