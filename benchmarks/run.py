@@ -293,12 +293,15 @@ def core_sets() -> tuple[set[int], set[int]]:
 
 
 def release_of_working_tree(destination: Path) -> Path:
-    """A git repository holding the working tree as it is now (tracked and untracked, not ignored), tagged v1.0.0."""
+    """A git repository holding the working tree as it is now (tracked and untracked, not ignored, symlinks kept),
+    tagged v1.0.0."""
     listed = git("ls-files", "-z", "--cached", "--others", "--exclude-standard", cwd=REPOSITORY)
     for name in filter(None, listed.split("\0")):
-        source = REPOSITORY / name
-        if source.is_file() and not source.is_symlink():
-            target = destination / name
+        source, target = REPOSITORY / name, destination / name
+        if source.is_symlink():  # the template links to the package's rules module
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.symlink_to(os.readlink(source))
+        elif source.is_file():
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(source, target)
     return tag_repository(destination, "v1.0.0", init=True)
