@@ -81,47 +81,45 @@ def _fault(rule: str, **params: str) -> _Fault:
 
 
 def _origin_fault(origin: str) -> _Fault | None:
-    problem = _fault
     if not origin:
-        return problem("origin.empty")
+        return _fault("origin.empty")
     if re.search(r"\s", origin):
-        return problem("origin.space", suggestion="'" + re.sub(r"\s", "", origin) + "'")
+        return _fault("origin.space", suggestion="'" + re.sub(r"\s", "", origin) + "'")
     if origin == "null":
-        return problem("origin.null")
+        return _fault("origin.null")
     if origin == "*":
-        return problem("origin.wildcard_mixed")
+        return _fault("origin.wildcard_mixed")
     if "*" in origin:
-        return problem("origin.wildcard_inside")
+        return _fault("origin.wildcard_inside")
     if missing := re.match(r"(https?):(?!//)/?", origin):
-        return problem(
+        return _fault(
             "origin.missing_slashes", scheme=missing[1], suggestion=f"'{missing[1]}://{origin[missing.end() :]}'"
         )
     if (other := re.match(r"([a-zA-Z][a-zA-Z0-9+.-]*):(?![0-9]*$)", origin)) and "://" not in origin:
-        return problem("origin.scheme", scheme=other[1])
+        return _fault("origin.scheme", scheme=other[1])
     if "://" not in origin or origin.startswith("//"):
-        return problem("origin.no_scheme", bare=origin.lstrip("/"))
+        return _fault("origin.no_scheme", bare=origin.lstrip("/"))
     scheme, rest = origin.split("://", 1)
     authority = re.sub(r"[/?#].*$", "", rest)
     after = rest[len(authority) :]
     if scheme.lower() not in DEFAULT_PORTS:
-        return problem("origin.scheme", scheme=scheme)
+        return _fault("origin.scheme", scheme=scheme)
     bare = f"'{scheme}://{authority.removesuffix(':' + DEFAULT_PORTS[scheme.lower()])}'"
     if after == "/":
-        return problem("origin.trailing_slash", suggestion=bare)
+        return _fault("origin.trailing_slash", suggestion=bare)
     if after:
-        return problem("origin.path", part={"/": "a path", "?": "a query"}.get(after[0], "a fragment"), suggestion=bare)
+        return _fault("origin.path", part={"/": "a path", "?": "a query"}.get(after[0], "a fragment"), suggestion=bare)
     if "@" in authority:
-        return problem("origin.userinfo")
+        return _fault("origin.userinfo")
     return _authority_fault(origin, scheme, authority)
 
 
 def _authority_fault(origin: str, scheme: str, authority: str) -> _Fault | None:
-    problem = _fault
     bracketed = authority.startswith("[")
     if bracketed and "]" not in authority:
-        return problem("origin.ipv6_unclosed")
+        return _fault("origin.ipv6_unclosed")
     if not bracketed and authority.count(":") > 1:
-        return problem("origin.ipv6_unbracketed")
+        return _fault("origin.ipv6_unbracketed")
     host = authority[: authority.index("]") + 1] if bracketed else authority.split(":")[0]
     port_part = authority[len(host) :]
     port = port_part[1:]
@@ -135,36 +133,38 @@ def _authority_fault(origin: str, scheme: str, authority: str) -> _Fault | None:
     ]
     for failed, rule, params in checks:
         if failed:
-            return problem(rule, **params)
+            return _fault(rule, **params)
     if not host.isascii():
-        punycode = host.encode("idna").decode("ascii")
-        return problem("origin.non_ascii", suggestion=f"'{scheme.lower()}://{punycode}{port_part}'")
+        try:
+            punycode = host.encode("idna").decode("ascii")
+        except UnicodeError:
+            return _fault("origin.non_ascii", suggestion="its xn-- (punycode) form")
+        return _fault("origin.non_ascii", suggestion=f"'{scheme.lower()}://{punycode}{port_part}'")
     if origin != origin.lower():
-        return problem("origin.upper_case", suggestion=f"'{origin.lower()}'")
+        return _fault("origin.upper_case", suggestion=f"'{origin.lower()}'")
     if port == DEFAULT_PORTS[scheme]:
-        return problem("origin.default_port", suggestion=f"'{scheme}://{host}'")
+        return _fault("origin.default_port", suggestion=f"'{scheme}://{host}'")
     return _host_fault(scheme, host, port_part)
 
 
 def _host_fault(scheme: str, host: str, port_part: str) -> _Fault | None:
-    problem = _fault
     if host.startswith("["):
         try:
             canonical = ipaddress.IPv6Address(host[1:-1]).compressed
         except ValueError:
-            return problem("origin.ipv6_invalid")
+            return _fault("origin.ipv6_invalid")
         if host != f"[{canonical}]":
-            return problem("origin.ipv6_form", suggestion=f"'{scheme}://[{canonical}]{port_part}'")
+            return _fault("origin.ipv6_form", suggestion=f"'{scheme}://[{canonical}]{port_part}'")
         return None
     parts = host.split(".")
     if _NUMERIC_LABEL.fullmatch(parts[-1]):
         if len(parts) != 4 or not all(_IPV4_PART.fullmatch(part) for part in parts):
-            return problem("origin.ipv4_form")
+            return _fault("origin.ipv4_form")
         if any(int(part) > 255 for part in parts):
-            return problem("origin.ipv4_invalid")
+            return _fault("origin.ipv4_invalid")
         return None
     if not _HOST_NAME.fullmatch(host):
-        return problem("origin.host_chars")
+        return _fault("origin.host_chars")
     return None
 
 
