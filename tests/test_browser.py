@@ -325,13 +325,13 @@ def services(pages: Pages, tmp_path_factory: pytest.TempPathFactory) -> Iterator
     answers = {
         "strict": {
             "project_name": "Browser Strict",
-            "allowed_origins": [pages.allowed],
+            "allow_origins": [pages.allowed],
             "allow_credentials": True,
             "allow_methods": ["GET", "POST", "PUT"],
             "allow_headers": ["Authorization", "Content-Type", "X-Request-Id"],
             "expose_headers": ["X-Request-Id"],
         },
-        "open": {"project_name": "Browser Open", "allowed_origins": [pages.allowed], "allow_credentials": False},
+        "open": {"project_name": "Browser Open", "allow_origins": [pages.allowed], "allow_credentials": False},
     }
     directories = {name: tmp_path_factory.mktemp(name) for name in answers}
     running = {name: start_service(directories[name], answers[name]) for name in answers}

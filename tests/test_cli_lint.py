@@ -146,7 +146,7 @@ def test_table_invalid_origins_fail_lint_with_the_rules_sentence(origin: str) ->
 
 
 def test_a_generated_project_is_read_from_its_settings(tmp_path: Path) -> None:
-    project = render(tmp_path / "service", {"allowed_origins": ["https://app.example.com"]})
+    project = render(tmp_path / "service", {"allow_origins": ["https://app.example.com"]})
 
     code, report = lint_json(str(project), "--service-url", "https://api.example.com")
     assert code == 0, report
@@ -166,7 +166,7 @@ def test_a_generated_project_is_read_from_its_settings(tmp_path: Path) -> None:
 
 
 def test_an_answers_file_alone_takes_the_recommendation_for_what_it_does_not_pin(tmp_path: Path) -> None:
-    (tmp_path / ".copier-answers.yml").write_text("_commit: 1.0.0\nallowed_origins:\n- http://app.example.com\n")
+    (tmp_path / ".copier-answers.yml").write_text("_commit: 1.0.0\nallow_origins:\n- http://app.example.com\n")
 
     code, report = lint_json(str(tmp_path))
 

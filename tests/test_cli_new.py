@@ -27,7 +27,7 @@ from tests.cli_support import (
 from tests.rendering import REPOSITORY
 from tests.table import INVALID_ORIGINS, VALID_ORIGINS
 
-CORS_KEYS = ("allow_credentials", "allow_origin_regex", "allowed_origins", "allow_methods", "allow_headers")
+CORS_KEYS = ("allow_credentials", "allow_origin_regex", "allow_origins", "allow_methods", "allow_headers")
 
 
 @pytest.fixture(scope="module")
@@ -88,7 +88,7 @@ def test_new_is_byte_for_byte_copier_copy_with_the_same_data(tmp_path: Path) -> 
     assert mirror.exit_code == 0, mirror.output
     data = {
         "project_name": "Billing API",
-        "allowed_origins": '["https://app.example.com", "http://localhost:5173"]',
+        "allow_origins": '["https://app.example.com", "http://localhost:5173"]',
         "allow_credentials": "false",
         "allow_methods": '["GET", "POST"]',
         "allow_headers": '["Authorization", "X-Request-Id"]',
@@ -134,7 +134,7 @@ def test_every_valid_origin_of_the_table_is_accepted_and_recorded(tmp_path: Path
     )
 
     assert result.exit_code == 0, result.output
-    assert answers_of(tmp_path / "service")["allowed_origins"] == VALID_ORIGINS
+    assert answers_of(tmp_path / "service")["allow_origins"] == VALID_ORIGINS
 
 
 @pytest.mark.parametrize(
@@ -313,7 +313,7 @@ def test_a_regex_given_with_data_meets_the_same_rules_as_the_flag(tmp_path: Path
 
 
 @pytest.mark.parametrize(
-    ("key", "hint"), [("allow_origins", "did you mean allowed_origins?"), ("zzz", "the questions are")]
+    ("key", "hint"), [("allowed_origins", "did you mean allow_origins?"), ("zzz", "the questions are")]
 )
 def test_an_unknown_data_key_is_refused_with_the_nearest_question(tmp_path: Path, key: str, hint: str) -> None:
     """Copier would ignore it silently and keep the template's value (with credentials on)."""

@@ -60,7 +60,7 @@ def test_the_wheel_renders_and_updates_from_a_fresh_venv_outside_the_checkout(
     answers = yaml.safe_load((tmp_path / "service" / ".copier-answers.yml").read_text())
     assert answers["_commit"] == ref and Version(ref)
     assert answers["_src_path"] == CANONICAL, "offline, from the history in the wheel, yet the URL is recorded"
-    assert answers["allowed_origins"] == ["https://app.example.com"]
+    assert answers["allow_origins"] == ["https://app.example.com"]
 
     git(tmp_path / "service", "init", "--quiet")
     commit_all(tmp_path / "service", "Generated")

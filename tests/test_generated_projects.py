@@ -13,21 +13,21 @@ from tests.rendering import check_project, render
 
 ANSWER_SETS: dict[str, dict[str, Any]] = {
     "defaults": {},
-    "no-credentials": {"allow_credentials": False, "allowed_origins": ["https://app.example.com"]},
-    "any-origin": {"allow_credentials": False, "allowed_origins": ["*"]},
+    "no-credentials": {"allow_credentials": False, "allow_origins": ["https://app.example.com"]},
+    "any-origin": {"allow_credentials": False, "allow_origins": ["*"]},
     "regex": {
         "allow_origin_regex": r"https://[a-z0-9-]+\.preview\.example\.com",
-        "allowed_origins": ["https://app.example.com"],
+        "allow_origins": ["https://app.example.com"],
     },
-    "regex-only": {"allow_origin_regex": r"https://(app|admin)\.example\.com", "allowed_origins": []},
-    "few-methods": {"allow_methods": ["GET", "POST", "DELETE"], "allowed_origins": "http://localhost:5173"},
+    "regex-only": {"allow_origin_regex": r"https://(app|admin)\.example\.com", "allow_origins": []},
+    "few-methods": {"allow_methods": ["GET", "POST", "DELETE"], "allow_origins": "http://localhost:5173"},
     "headers": {
         "allow_headers": ["Authorization", "X-Request-Id"],
         "expose_headers": "X-Request-Id, X-Total-Count",
         "max_age": 7200,
         "python_version": "3.12",
     },
-    "ipv6": {"allowed_origins": ["http://[::1]:8080", "http://127.0.0.1:5173"], "project_name": "Billing API"},
+    "ipv6": {"allow_origins": ["http://[::1]:8080", "http://127.0.0.1:5173"], "project_name": "Billing API"},
 }
 
 
@@ -66,7 +66,7 @@ def test_derived_names_follow_the_project_name(tmp_path: Path) -> None:
 def test_comma_separated_answers_become_lists(tmp_path: Path) -> None:
     project = render(
         tmp_path / "service",
-        {"allowed_origins": "https://a.example.com, http://localhost:5173", "allow_headers": "Authorization, X-Trace"},
+        {"allow_origins": "https://a.example.com, http://localhost:5173", "allow_headers": "Authorization, X-Trace"},
     )
     settings = (project / "src" / "my_service" / "settings.py").read_text()
 

@@ -176,8 +176,7 @@ def test_answers_files_are_told_apart_from_keyword_files_by_content(tmp_path: Pa
     (configuration,) = report["configurations"]
     answers = text.startswith("_commit")
     assert configuration["kind"] == ("Copier answers" if answers else "Starlette keyword arguments")
-    # As answers, allow_origins is not a question (allowed_origins is): the template's recommendation stands.
-    assert [f["value"] for f in configuration["findings"] if f["severity"] == "error"] == ([] if answers else ["*"])
+    assert [f["value"] for f in configuration["findings"] if f["severity"] == "error"] == ["*"]
 
 
 def test_a_question_sharing_a_starlette_name_does_not_make_an_answers_file_a_keyword_file(tmp_path: Path) -> None:

@@ -74,13 +74,13 @@ def test_person_types_origins_without_yaml_and_is_re_asked_with_the_first_clause
         terminal.accept(prompt)
     terminal.keys("Which CORS settings", DOWN + SPACE + DOWN + SPACE + ENTER)  # allowed origins and credentials
     terminal.answer("Origins allowed", "https://app.example.com, http://localhost:5173/")
-    terminal.wait_for("Validation error for question 'allowed_origins': 'http://localhost:5173/' ends")
+    terminal.wait_for("Validation error for question 'allow_origins': 'http://localhost:5173/' ends")
     terminal.answer("Origins allowed", "https://app.example.com, http://localhost:5173")
     terminal.keys("credentialed requests", "y")
 
     assert terminal.finish() == 0
     answers = yaml.safe_load((destination / ".copier-answers.yml").read_text())
-    assert answers["allowed_origins"] == "https://app.example.com, http://localhost:5173"
+    assert answers["allow_origins"] == "https://app.example.com, http://localhost:5173"
     assert answers["allow_credentials"] is True
     assert "max_age" not in answers, "a setting the person did not choose must follow the template"
     settings = (destination / "src" / "billing_api" / "settings.py").read_text()
@@ -98,7 +98,7 @@ def test_any_origin_is_never_a_dead_end_credentials_follow(tmp_path: Path) -> No
 
     assert terminal.finish() == 0
     answers = yaml.safe_load((destination / ".copier-answers.yml").read_text())
-    assert answers["allowed_origins"] == "*"
+    assert answers["allow_origins"] == "*"
     assert "allow_credentials" not in answers
     assert "cors_allow_credentials: bool = False" in (destination / "src" / "my_service" / "settings.py").read_text()
 
@@ -110,7 +110,7 @@ def test_an_empty_origins_answer_says_no_origin_was_given(tmp_path: Path) -> Non
         terminal.accept(prompt)
     terminal.keys("Which CORS settings", DOWN + SPACE + ENTER)
     terminal.answer("Origins allowed", "")
-    terminal.wait_for("Validation error for question 'allowed_origins': no origin was given")
+    terminal.wait_for("Validation error for question 'allow_origins': no origin was given")
     terminal.answer("Origins allowed", "https://app.example.com")
 
     assert terminal.finish() == 0
@@ -126,7 +126,7 @@ def test_pressing_enter_everywhere_gives_the_recommended_service(tmp_path: Path)
     assert terminal.finish() == 0
     answers = yaml.safe_load((destination / ".copier-answers.yml").read_text())
     assert answers["customize"] == []
-    assert not {"allowed_origins", "allow_credentials", "max_age"} & answers.keys()
+    assert not {"allow_origins", "allow_credentials", "max_age"} & answers.keys()
     assert '["http://localhost:8080"]' in (destination / "src" / "my_service" / "settings.py").read_text()
 
 
@@ -147,7 +147,7 @@ def test_regex_and_max_age_are_re_asked(tmp_path: Path) -> None:
     answers = yaml.safe_load((destination / ".copier-answers.yml").read_text())
     assert answers["allow_origin_regex"] == r"https://[a-z0-9-]+\.example\.com"
     assert answers["max_age"] == 1200
-    assert "allowed_origins" not in answers
+    assert "allow_origins" not in answers
 
 
 def test_every_help_line_fits_an_80_column_prompt() -> None:

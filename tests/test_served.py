@@ -30,7 +30,7 @@ def serve(project: Path, package: str, extra_env: dict[str, str] | None = None) 
 
 @pytest.fixture(scope="module")
 def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    data = {"project_name": "Served", "allowed_origins": [ALLOWED], "expose_headers": ["X-Request-Id"]}
+    data = {"project_name": "Served", "allow_origins": [ALLOWED], "expose_headers": ["X-Request-Id"]}
     return render(tmp_path_factory.mktemp("served") / "service", data)
 
 

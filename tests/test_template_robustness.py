@@ -60,7 +60,7 @@ def answers(draw: st.DrawFn) -> dict[str, Any]:
         "description": draw(text()),
         "python_version": draw(st.sampled_from(["3.11", "3.12", "3.13", "3.14"])),
         "allow_credentials": credentials,
-        "allowed_origins": ["*"] if not credentials and draw(st.booleans()) else origins,
+        "allow_origins": ["*"] if not credentials and draw(st.booleans()) else origins,
         "allow_origin_regex": draw(st.sampled_from(REGEXES)),
         "allow_methods": draw(st.lists(st.sampled_from(METHODS), min_size=1, unique=True) | st.just(["*"])),
         "allow_headers": draw(names("allow")),
@@ -77,7 +77,7 @@ CHECKS = [
 NASTIEST = {
     "project_name": 'Bob\u2019s "API" \\ {{ name }} {% raw %} %s %(x)d Кафе 😀\u202e \\',
     "description": 'Says "hi" \\ to {{ you }} {%- if x %} at 100% \u2019 日本 😀 """ \'\'\' # ends with \\',
-    "allowed_origins": VALID_ORIGINS,
+    "allow_origins": VALID_ORIGINS,
     "allow_origin_regex": REGEXES[2],
     "allow_headers": ["X-Quote'd", "X-Pipe|d", "X-100%", "Authorization"],
     "expose_headers": ["X-`tick`", "X-Request-Id"],
@@ -86,7 +86,7 @@ NASTIEST = {
 LONG = {
     "project_name": "サービス" * 30,
     "description": "A description that goes on " * 20,
-    "allowed_origins": VALID_ORIGINS[:12],
+    "allow_origins": VALID_ORIGINS[:12],
     "allow_headers": [f"X-Header-Number-{number}" for number in range(12)],
     "expose_headers": [f"X-Exposed-Number-{number}" for number in range(12)],
 }
@@ -125,7 +125,7 @@ def expected_values(answers: dict[str, Any]) -> dict[str, Any]:
     return {
         "title": answers["project_name"],
         "description": answers.get("description", "A FastAPI service with CORS configured from the start."),
-        "origins": answers.get("allowed_origins", ["http://localhost:8080"]),
+        "origins": answers.get("allow_origins", ["http://localhost:8080"]),
         "regex": answers.get("allow_origin_regex") or None,
         "headers": answers.get("allow_headers", ["*"]),
         "exposed": answers.get("expose_headers", []),

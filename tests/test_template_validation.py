@@ -25,7 +25,7 @@ def refusal(tmp_path: Path, data: dict[str, Any]) -> str:
 
 BAD_ANSWERS = [
     ({"allow_origin_regex": "https://a**"}, "multiple repeat"),
-    ({"allowed_origins": ""}, "question 'allowed_origins': no origin was given"),
+    ({"allow_origins": ""}, "question 'allow_origins': no origin was given"),
     ({"allow_headers": "Authorization, X Foo"}, "question 'allow_headers': 'X Foo' is not a request header name"),
     ({"project_name": "  "}, "empty"),
     ({"project_name": "Billing\rAPI"}, "control or line-break character"),
@@ -54,7 +54,7 @@ def test_copier_cli_stops_on_a_bad_origin_and_writes_nothing(tmp_path: Path) -> 
             "--defaults",
             "--vcs-ref=HEAD",
             "--data",
-            "allowed_origins=[http://localhost:8080/]",
+            "allow_origins=[http://localhost:8080/]",
             str(REPOSITORY),
             str(destination),
         ],

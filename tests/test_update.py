@@ -216,7 +216,7 @@ def without_commit(project: Path) -> dict[str, str]:
     return files
 
 
-@pytest.mark.parametrize("answers_given", [{}, {"allowed_origins": ["https://app.example.com"], "max_age": 60}])
+@pytest.mark.parametrize("answers_given", [{}, {"allow_origins": ["https://app.example.com"], "max_age": 60}])
 def test_every_older_release_updates_to_a_fresh_generation(
     template: Path, tmp_path: Path, answers_given: dict[str, Any]
 ) -> None:
@@ -236,7 +236,7 @@ def test_changing_an_answer_changes_only_the_cors_configuration(
 ) -> None:
     project = generate(template, tmp_path / "service", NEWEST)
 
-    update(project, data={"allowed_origins": ["https://app.example.com", "http://localhost:5173"]})
+    update(project, data={"allow_origins": ["https://app.example.com", "http://localhost:5173"]})
 
     changed = set(git(project, "diff", "--name-only").split())
     assert changed == {".copier-answers.yml", "README.md", "src/my_service/settings.py"}
@@ -245,7 +245,7 @@ def test_changing_an_answer_changes_only_the_cors_configuration(
 
 
 def test_invalid_hand_edited_answer_stops_the_update_and_changes_nothing(template: Path, tmp_path: Path) -> None:
-    project = generate(template, tmp_path / "service", OLDER, {"allowed_origins": ["https://app.example.com"]})
+    project = generate(template, tmp_path / "service", OLDER, {"allow_origins": ["https://app.example.com"]})
     edit(
         project / ".copier-answers.yml",
         lambda text: text.replace("https://app.example.com", "https://app.example.com/"),

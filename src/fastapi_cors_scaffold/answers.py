@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
+import json
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -17,7 +18,7 @@ from fastapi_cors_scaffold.policy import Policy, problems
 
 # Question name in copier.yml -> field of `Policy` (Starlette's keyword argument).
 CORS_QUESTIONS = {
-    "allowed_origins": "allow_origins",
+    "allow_origins": "allow_origins",
     "allow_origin_regex": "allow_origin_regex",
     "allow_credentials": "allow_credentials",
     "allow_methods": "allow_methods",
@@ -27,6 +28,8 @@ CORS_QUESTIONS = {
 }
 
 QUESTIONS = {field: question for question, field in CORS_QUESTIONS.items()}
+# Old question name -> its new name: answers files written by earlier releases still hold the old one.
+RENAMED = {"allowed_origins": "allow_origins"}
 
 # Question name -> the `new` flag that answers it, to name the flag in error messages.
 FLAGS = {
@@ -36,7 +39,7 @@ FLAGS = {
     "description": "--description",
     "python_version": "--python",
     "customize": "--customize",
-    "allowed_origins": "--origin",
+    "allow_origins": "--origin",
     "allow_origin_regex": "--regex",
     "allow_credentials": "--credentials/--no-credentials",
     "allow_methods": "--method",
@@ -108,8 +111,15 @@ def as_list(value: Any) -> tuple[str, ...]:
     return (str(value),)
 
 
+def current_names(answers: Mapping[str, Any]) -> dict[str, Any]:
+    """Answers under the questions' current names (an answer under the new name wins over one under the old)."""
+    renamed = {RENAMED[key]: value for key, value in answers.items() if key in RENAMED}
+    return {**renamed, **{key: value for key, value in answers.items() if key not in RENAMED}}
+
+
 def policy_from_answers(answers: Mapping[str, Any], recommended: Policy) -> Policy:
     """The policy a project runs with: its answers where given, the template's recommendation elsewhere."""
+    answers = current_names(answers)
     fields: dict[str, Any] = {}
     for question, field in CORS_QUESTIONS.items():
         if question not in answers:
@@ -145,6 +155,7 @@ def stored_answer_errors(answers: Mapping[str, Any], recommended: Policy) -> lis
     A project made by an older release may hold an answer the rules now refuse; Copier would stop the update with
     a traceback, so `update` says this first.
     """
+    answers = current_names(answers)
     stored = {question: answers[question] for question in CORS_QUESTIONS if question in answers}
     return [
         f"{problem.sentence(QUESTIONS[problem.setting])} Update with --data '{QUESTIONS[problem.setting]}="
@@ -169,13 +180,26 @@ def _replacement(problem: Problem, answer: Any) -> str:
 def recommended_policy(questions: Mapping[str, Any]) -> Policy:
     """The template's recommendation: the `default` of each CORS question in copier.yml (parsed)."""
     defaults = {
-        question: spec["default"]
+        question: _recommended(spec["default"])
         for question, spec in questions.items()
         if question in CORS_QUESTIONS and isinstance(spec, Mapping) and "default" in spec
     }
     recommended = policy_from_answers({**defaults, "allow_credentials": False}, Policy())
     # Credentials default to on unless the origins are '*' (a Jinja default in copier.yml): follow the same rule.
     return dataclasses.replace(recommended, allow_credentials="*" not in recommended.allow_origins)
+
+
+def _recommended(default: Any) -> Any:
+    """A default as a new project gets it: one written in Jinja (to read a renamed question's old answer) is
+    rendered with no answers at all, and read as YAML, as Copier reads it."""
+    if not isinstance(default, str) or "{{" not in default or "{%" in default:
+        return default
+    import yaml
+    from jinja2.sandbox import SandboxedEnvironment
+
+    environment = SandboxedEnvironment()
+    environment.filters["to_json"] = json.dumps
+    return yaml.safe_load(environment.from_string(default).render())
 
 
 def _fields_of(policy: Policy) -> dict[str, Any]:

@@ -173,7 +173,7 @@ def new(
             "description": description,
             "python_version": python,
             "customize": split_items(customize) if customize else None,
-            "allowed_origins": split_items(origin) if origin is not None else None,
+            "allow_origins": split_items(origin) if origin is not None else None,
             "allow_origin_regex": regex,
             "allow_credentials": credentials,
             "allow_methods": split_items(method) if method is not None else None,
