@@ -12,15 +12,19 @@ import yaml
 from tests.cli_support import (
     BIN,
     CANONICAL,
+    CHECKOUT_VARIABLE,
+    HOME_VARIABLE,
     commit_all,
     git,
     in_process_git,
     invoke,
     network,
+    only_local_git,
     published,
     released_checkout,
     run_cli,
 )
+from tests.rendering import REPOSITORY
 
 RECOMMENDED_MAX_AGE = "  default: 600\n  when: \"{{ 'max_age' in customize or max_age is defined }}\""
 
@@ -228,3 +232,38 @@ def test_a_refused_regex_names_the_answer_and_asks_for_a_replacement(checkout: P
         "your host (and port): a wildcard after the domain lets any domain follow. Update with --data "
         "'allow_origin_regex=<an accepted value>'.\n"
     )
+
+
+def test_a_project_made_by_release_0_1_0_keeps_its_origins_under_the_renamed_question(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """0.1.0 asked `allowed_origins`; now `allow_origins` reads the old answer (the real 0.1.0, from the history)."""
+    monkeypatch.setenv(CHECKOUT_VARIABLE, str(REPOSITORY))
+    monkeypatch.setenv(HOME_VARIABLE, str(tmp_path / "home"))
+    monkeypatch.setenv("COPIER_CACHE_DIR", str(tmp_path / "copier-cache"))
+    only_local_git(monkeypatch)
+    listed = invoke("template", "--bundle")
+    assert listed.exit_code == 0, listed.output
+    bundle = listed.stdout.strip()
+    project = tmp_path / "service"
+    origins = ["https://app.example.com", "https://admin.example.com"]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        copier.run_copy(
+            bundle,
+            project,
+            data={"customize": ["allowed_origins"], "allowed_origins": origins},
+            defaults=True,
+            vcs_ref="0.1.0",
+            quiet=True,
+        )
+    assert answers_of(project)["allowed_origins"] == origins
+    git(project, "init", "--quiet")
+    commit_all(project, "Made by 0.1.0")
+
+    result = invoke("update", str(project), "--defaults", "--quiet")
+
+    assert result.exit_code == 0, result.output
+    assert answers_of(project)["allow_origins"] == origins
+    settings = (project / "src" / "my_service" / "settings.py").read_text()
+    assert '"https://app.example.com", "https://admin.example.com"' in settings
