@@ -146,13 +146,15 @@ def serve_handler(handler: type[BaseHTTPRequestHandler]) -> Iterator[str]:
         thread.join(timeout=10)
 
 
-def released_checkout(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+def released_checkout(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, home: str = "home", cache: str = "copier-cache"
+) -> Path:
     """A clone of this repository whose template is released as 1.0.0, used by the CLI as its checkout, with a
     per-test user home and Copier cache and only local git transports."""
     clone = committed_copy(tmp_path / "template", *TEMPLATE_PATHS)
     git(clone, "tag", "1.0.0")
     monkeypatch.setenv(CHECKOUT_VARIABLE, str(clone))
-    monkeypatch.setenv(HOME_VARIABLE, str(tmp_path / "home"))
-    monkeypatch.setenv("COPIER_CACHE_DIR", str(tmp_path / "copier-cache"))
+    monkeypatch.setenv(HOME_VARIABLE, str(tmp_path / home))
+    monkeypatch.setenv("COPIER_CACHE_DIR", str(tmp_path / cache))
     only_local_git(monkeypatch)
     return clone

@@ -17,14 +17,10 @@ import yaml
 from tests.cli_support import (
     BIN,
     CANONICAL,
-    CHECKOUT_VARIABLE,
-    HOME_VARIABLE,
-    TEMPLATE_PATHS,
-    committed_copy,
     invoke,
     network,
-    only_local_git,
     published,
+    released_checkout,
     run_cli,
 )
 from tests.repositories import commit_all, git
@@ -39,13 +35,7 @@ def ping() -> str:
 
 @pytest.fixture
 def checkout(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    clone = committed_copy(tmp_path / "template", *TEMPLATE_PATHS)
-    git(clone, "tag", "1.0.0")
-    monkeypatch.setenv(CHECKOUT_VARIABLE, str(clone))
-    monkeypatch.setenv(HOME_VARIABLE, str(tmp_path / "author-home"))
-    monkeypatch.setenv("COPIER_CACHE_DIR", str(tmp_path / "author-cache"))
-    only_local_git(monkeypatch)
-    return clone
+    return released_checkout(tmp_path, monkeypatch, home="author-home", cache="author-cache")
 
 
 def made_by_new(destination: Path, *flags: str) -> Path:
