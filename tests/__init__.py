@@ -1,1 +1,1 @@
-"""Tests of the package and the template; a package so that `from tests.table import ...` works under pytest."""
+"""Tests of the package and the template; a package so that `from tests.support.table import ...` works under pytest."""

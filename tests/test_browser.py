@@ -25,8 +25,9 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from tests.rendering import BIN, render
-from tests.servers import free_port
+from tests.support.paths import BIN
+from tests.support.rendering import render
+from tests.support.servers import free_port
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser as Chromium

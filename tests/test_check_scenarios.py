@@ -13,7 +13,7 @@ import pytest
 from fastapi_cors_scaffold.browser import Request, Verdict
 from fastapi_cors_scaffold.chromium import Pages
 from fastapi_cors_scaffold.probe import check
-from tests.fetch_scenarios import LONG_ACCEPT, PAGE, Quirky, Servers, quirky_servers
+from tests.support.fetch_scenarios import LONG_ACCEPT, PAGE, Quirky, Servers, quirky_servers
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser

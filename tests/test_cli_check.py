@@ -18,7 +18,9 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 from fastapi_cors_scaffold.chromium import EXECUTABLE_VARIABLE, EXECUTABLES
-from tests.cli_support import BIN, invoke, run_cli, serve_asgi, serve_handler
+from tests.support.cli import invoke, run_cli
+from tests.support.paths import BIN
+from tests.support.servers import serve_asgi, serve_handler
 
 PAGE = "http://localhost:5173"
 TRUSTED = "https://app.example.com"

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 
 from fastapi_cors_scaffold.history import HistoryError, build_bundle, bundle_heads, install_bundle, releases
-from tests.cli_support import BIN, CHECKOUT_VARIABLE, TEMPLATE_PATHS, committed_copy, invoke
-from tests.rendering import REPOSITORY
-from tests.repositories import commit_all, git
+from tests.support.cli import CHECKOUT_VARIABLE, TEMPLATE_PATHS, committed_copy, invoke
+from tests.support.git import commit_all, git
+from tests.support.paths import BIN, REPOSITORY
 
 
 @pytest.fixture

@@ -11,9 +11,9 @@ import pytest
 from fastapi_cors_scaffold.cors_rules import origin_problem
 from fastapi_cors_scaffold.lint import Finding, Severity, lint_policy
 from fastapi_cors_scaffold.policy import Policy
-from tests.cli_support import invoke, run_cli
-from tests.rendering import render
-from tests.table import INVALID_ORIGINS, VALID_ORIGINS
+from tests.support.cli import invoke, run_cli
+from tests.support.rendering import render
+from tests.support.table import INVALID_ORIGINS, VALID_ORIGINS
 
 RECOMMENDED: dict[str, Any] = {
     "allow_origins": ("http://localhost:8080",),

@@ -10,8 +10,7 @@ import pytest
 import yaml
 
 from fastapi_cors_scaffold.cors_rules import origin_problem, split_list
-from tests.cli_support import (
-    BIN,
+from tests.support.cli import (
     CANONICAL,
     CHECKOUT_VARIABLE,
     COMMAND,
@@ -24,8 +23,8 @@ from tests.cli_support import (
     only_local_git,
     run_cli,
 )
-from tests.rendering import REPOSITORY
-from tests.table import INVALID_ORIGINS, VALID_ORIGINS
+from tests.support.paths import BIN, REPOSITORY
+from tests.support.table import INVALID_ORIGINS, VALID_ORIGINS
 
 CORS_KEYS = ("allow_credentials", "allow_origin_regex", "allow_origins", "allow_methods", "allow_headers")
 

@@ -9,8 +9,7 @@ import copier
 import pytest
 import yaml
 
-from tests.cli_support import (
-    BIN,
+from tests.support.cli import (
     CANONICAL,
     CHECKOUT_VARIABLE,
     HOME_VARIABLE,
@@ -24,7 +23,7 @@ from tests.cli_support import (
     released_checkout,
     run_cli,
 )
-from tests.rendering import REPOSITORY
+from tests.support.paths import BIN, REPOSITORY
 
 RECOMMENDED_MAX_AGE = "  default: 600\n  when: \"{{ 'max_age' in customize or max_age is defined }}\""
 

@@ -12,8 +12,9 @@ import pytest
 import yaml
 from packaging.version import Version
 
-from tests.cli_support import BIN, CANONICAL, CHECKOUT_VARIABLE, HOME_VARIABLE, committed_copy, only_local_git, run_cli
-from tests.repositories import commit_all, git
+from tests.support.cli import CANONICAL, CHECKOUT_VARIABLE, HOME_VARIABLE, committed_copy, only_local_git, run_cli
+from tests.support.git import commit_all, git
+from tests.support.paths import BIN
 
 UV = BIN / "uv"
 

@@ -10,12 +10,9 @@ import pytest
 
 from fastapi_cors_scaffold.fleet import is_ours, readme_test_command
 from fastapi_cors_scaffold.shipped import question_names
-from tests.cli_support import (
-    BIN,
-    invoke,
-    released_checkout,
-)
-from tests.repositories import commit_all, git
+from tests.support.cli import invoke, released_checkout
+from tests.support.git import commit_all, git
+from tests.support.paths import BIN
 from tests.test_cli_update import max_age_of, release
 
 SETTING = "cors_max_age: int = 600"

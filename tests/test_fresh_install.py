@@ -6,7 +6,8 @@ import os
 import re
 from pathlib import Path
 
-from tests.rendering import BIN, render, run
+from tests.support.paths import BIN
+from tests.support.rendering import render, run
 
 
 def test_generated_project_installs_and_passes_with_uv(tmp_path: Path) -> None:

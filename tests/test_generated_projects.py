@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from tests.rendering import check_project, render
+from tests.support.rendering import check_project, render
 
 ANSWER_SETS: dict[str, dict[str, Any]] = {
     "defaults": {},

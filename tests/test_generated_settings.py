@@ -9,7 +9,7 @@ from types import ModuleType
 
 import pytest
 
-from tests.rendering import imported_settings
+from tests.support.rendering import imported_settings
 
 
 @pytest.fixture(scope="module")

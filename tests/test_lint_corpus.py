@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from tests.cli_support import invoke, run_cli
+from tests.support.cli import invoke, run_cli
 
 CORPUS = Path(__file__).parent / "data" / "lint_corpus"
 

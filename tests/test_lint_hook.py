@@ -7,8 +7,9 @@ import shutil
 import subprocess
 from pathlib import Path
 
-from tests.cli_support import BIN, committed_copy
-from tests.repositories import commit_all, git
+from tests.support.cli import committed_copy
+from tests.support.git import commit_all, git
+from tests.support.paths import BIN
 
 CORPUS = Path(__file__).parent / "data" / "lint_corpus"
 HOOK = "fastapi-cors-scaffold-lint"

@@ -19,8 +19,9 @@ from pathlib import Path
 import httpx2
 import pytest
 
-from tests.rendering import BIN, render, run
-from tests.servers import answering, free_port
+from tests.support.paths import BIN
+from tests.support.rendering import render, run
+from tests.support.servers import answering, free_port
 
 PACKAGE = "prod_check"
 PREFIX = "PROD_CHECK_"

@@ -9,7 +9,7 @@ import pexpect
 import pyte
 import yaml
 
-from tests.rendering import BIN, REPOSITORY
+from tests.support.paths import BIN, REPOSITORY
 
 DOWN, SPACE, ENTER, CLEAR_LINE = "\x1b[B", " ", "\r", "\x15"
 PRODUCTION_FILES = (

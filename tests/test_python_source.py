@@ -9,7 +9,7 @@ import pytest
 
 from fastapi_cors_scaffold.configuration import Unknown
 from fastapi_cors_scaffold.python_source import read_python
-from tests.table import SETTINGS
+from tests.support.table import SETTINGS
 
 HEADER = "from starlette.middleware.cors import CORSMiddleware\nfrom starlette.middleware import Middleware\n"
 

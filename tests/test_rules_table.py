@@ -24,8 +24,9 @@ from hypothesis import strategies as st
 from fastapi_cors_scaffold import cors_rules
 from fastapi_cors_scaffold.answers import FLAGS, QUESTIONS
 from fastapi_cors_scaffold.cors_rules import split_list
-from tests.rendering import REPOSITORY, imported_settings
-from tests.table import INVALID_ORIGINS, ROWS, SETTINGS, VALID_ORIGINS, Row
+from tests.support.paths import REPOSITORY
+from tests.support.rendering import imported_settings
+from tests.support.table import INVALID_ORIGINS, ROWS, SETTINGS, VALID_ORIGINS, Row
 
 IDS = [row.id for row in ROWS]
 PREFIX = "TABLE_DOOR_"
@@ -123,7 +124,7 @@ def cli_arguments(row: Row) -> list[str] | None:
 
 @pytest.mark.parametrize("row", [row for row in ROWS if row.rule and cli_arguments(row)], ids=lambda row: row.id)
 def test_the_new_command_refuses(row: Row, tmp_path: Path) -> None:
-    from tests.cli_support import invoke
+    from tests.support.cli import invoke
 
     problem = first_problem(row)
     assert problem is not None
@@ -155,7 +156,7 @@ def test_the_new_command_checks_accept(row: Row) -> None:
 
 @pytest.mark.parametrize("row", ACCEPTED_BY_FLAGS[::12], ids=lambda row: row.id)
 def test_the_new_command_renders(row: Row, tmp_path: Path) -> None:
-    from tests.cli_support import invoke
+    from tests.support.cli import invoke
 
     arguments = cli_arguments(row)
     assert arguments is not None

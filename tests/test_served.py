@@ -9,8 +9,9 @@ from pathlib import Path
 import httpx2
 import pytest
 
-from tests.rendering import BIN, project_env, render
-from tests.servers import answering, free_port
+from tests.support.paths import BIN
+from tests.support.rendering import project_env, render
+from tests.support.servers import answering, free_port
 
 ALLOWED = "https://app.example.com"
 

@@ -14,16 +14,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tests.cli_support import (
-    BIN,
-    CANONICAL,
-    invoke,
-    network,
-    published,
-    released_checkout,
-    run_cli,
-)
-from tests.repositories import commit_all, git
+from tests.support.cli import CANONICAL, invoke, network, published, released_checkout, run_cli
+from tests.support.git import commit_all, git
+from tests.support.paths import BIN
 from tests.test_cli_update import max_age_of, release
 
 USER_ROUTE = '''"""Our own endpoint, written after generation."""

@@ -19,8 +19,9 @@ import yaml
 from hypothesis import HealthCheck, Phase, example, given, settings
 from hypothesis import strategies as st
 
-from tests.rendering import BIN, project_env, render, run
-from tests.table import VALID_ORIGINS
+from tests.support.paths import BIN
+from tests.support.rendering import project_env, render, run
+from tests.support.table import VALID_ORIGINS
 
 QUOTES_AND_ESCAPES = ['"', "'", "\\", '"""', "'''", "`", "#", "|", "$x", "%", "%s", "%(x)d", "\\x22", "\\u00e9"]
 TEMPLATE_SYNTAX = ["{{", "}}", "{%", "%}", "{#", "{%- raw %}"]

@@ -12,7 +12,8 @@ from typing import Any
 
 import pytest
 
-from tests.rendering import BIN, REPOSITORY, render, run
+from tests.support.paths import BIN, REPOSITORY
+from tests.support.rendering import render, run
 
 
 def refusal(tmp_path: Path, data: dict[str, Any]) -> str:

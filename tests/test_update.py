@@ -17,8 +17,9 @@ import pytest
 import yaml
 from copier._types import VcsRef
 
-from tests.rendering import REPOSITORY, check_project, render
-from tests.repositories import commit_all, git
+from tests.support.git import commit_all, git
+from tests.support.paths import REPOSITORY
+from tests.support.rendering import check_project, render
 
 NEW_FILE = "tests/test_home.py"
 OLDER = "0.0.1"

@@ -1,33 +1,25 @@
-"""Shared pieces of the CLI tests: running the command in-process and as a subprocess, and loopback servers."""
+"""Shared pieces of the CLI tests: running the command in-process and as a subprocess, and its per-test homes."""
 
 from __future__ import annotations
 
 import io
 import os
-import socket
 import subprocess
-import sys
 import tarfile
-import threading
-import time
 import tomllib
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
-import uvicorn
 from plumbum import local
-from starlette.types import ASGIApp
 from typer.testing import CliRunner, Result
 
 from fastapi_cors_scaffold import history
 from fastapi_cors_scaffold.cli import app
-from tests.rendering import REPOSITORY
-from tests.repositories import commit_all, git
+from tests.support.git import commit_all, git
+from tests.support.paths import BIN, REPOSITORY
 
-BIN = Path(sys.executable).parent
 COMMAND = str(BIN / "fastapi-cors-scaffold")
 TEMPLATE_PATHS = history.TEMPLATE_PATHS
 HOME_VARIABLE = "FASTAPI_CORS_SCAFFOLD_HOME"
@@ -104,46 +96,6 @@ def committed_copy(destination: Path, *paths: str) -> Path:
     git(destination, "init", "--quiet")
     commit_all(destination, "Template as committed")
     return destination
-
-
-def _listening_socket() -> socket.socket:
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind(("127.0.0.1", 0))
-    sock.listen(64)
-    return sock
-
-
-@contextmanager
-def serve_asgi(application: ASGIApp) -> Iterator[str]:
-    """Run an ASGI app under uvicorn on a free loopback port; yields its base URL."""
-    sock = _listening_socket()
-    server = uvicorn.Server(uvicorn.Config(application, log_level="warning", lifespan="off"))
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not server.started and time.monotonic() < deadline:
-        time.sleep(0.01)
-    try:
-        yield f"http://127.0.0.1:{sock.getsockname()[1]}"
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
-        sock.close()
-
-
-@contextmanager
-def serve_handler(handler: type[BaseHTTPRequestHandler]) -> Iterator[str]:
-    """Run a plain `http.server` handler on a free loopback port; yields its base URL."""
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=10)
 
 
 def released_checkout(

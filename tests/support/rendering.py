@@ -15,8 +15,7 @@ from typing import Any
 
 import copier
 
-REPOSITORY = Path(__file__).resolve().parents[1]
-BIN = Path(sys.executable).parent
+from tests.support.paths import BIN, REPOSITORY
 
 
 def render(

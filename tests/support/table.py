@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import tomllib
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
-TABLE = Path(__file__).parent / "data" / "cors_rules.toml"
+from tests.support.paths import DATA
+
+TABLE = DATA / "cors_rules.toml"
 SETTINGS = (
     "allow_origins",
     "allow_origin_regex",

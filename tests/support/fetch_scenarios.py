@@ -14,7 +14,7 @@ from http.server import BaseHTTPRequestHandler
 from typing import Any, ClassVar
 from urllib.parse import urlsplit
 
-from tests.cli_support import serve_handler
+from tests.support.servers import serve_handler
 
 PAGE = "http://localhost:5173"
 LONG_ACCEPT = "a" * 129
