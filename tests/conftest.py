@@ -1,31 +1,18 @@
+"""Each test's layer is the folder it lives in: `tests/unit`, `tests/cli`, `tests/template` or `tests/e2e` marks it
+`unit`, `cli`, `template` or `e2e`, so `-m "not e2e"` is the fast loop and `-m unit` the pure modules alone."""
+
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import ExitStack
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import pytest
 
-if TYPE_CHECKING:
-    from playwright.sync_api import Browser
+TESTS = Path(__file__).parent
+LAYERS = ("unit", "cli", "template", "e2e")
 
 
-@pytest.fixture(scope="session")
-def mypy_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """One mypy cache for every generated project checked in a test session: the projects share most modules."""
-    return tmp_path_factory.mktemp("mypy-cache")
-
-
-@pytest.fixture(scope="session")
-def chromium_browser() -> Iterator[Browser]:
-    """One headless Chromium for the whole session, driven by Playwright (starting it is the slow part); the tests
-    that need it are skipped where no Chromium is installed."""
-    from fastapi_cors_scaffold.chromium import BrowserUnavailable, chromium
-
-    with ExitStack() as stack:
-        try:
-            browser = stack.enter_context(chromium())
-        except BrowserUnavailable as error:
-            pytest.skip(f"{error} (.ci/run installs chromium)")
-        yield browser
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        layer = item.path.relative_to(TESTS).parts[0] if item.path.is_relative_to(TESTS) else None
+        if layer in LAYERS:
+            item.add_marker(layer)

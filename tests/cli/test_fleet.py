@@ -13,7 +13,7 @@ from fastapi_cors_scaffold.shipped import question_names
 from tests.support.cli import invoke, released_checkout
 from tests.support.git import commit_all, git
 from tests.support.paths import BIN
-from tests.test_cli_update import max_age_of, release
+from tests.support.updates import max_age_of, release
 
 SETTING = "cors_max_age: int = 600"
 OUR_TESTS = "tests/test_ours.py"

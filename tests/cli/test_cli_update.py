@@ -7,14 +7,11 @@ from pathlib import Path
 
 import copier
 import pytest
-import yaml
 
 from tests.support.cli import (
     CANONICAL,
     CHECKOUT_VARIABLE,
     HOME_VARIABLE,
-    commit_all,
-    git,
     in_process_git,
     invoke,
     network,
@@ -23,9 +20,9 @@ from tests.support.cli import (
     released_checkout,
     run_cli,
 )
+from tests.support.git import commit_all, git
 from tests.support.paths import BIN, REPOSITORY
-
-RECOMMENDED_MAX_AGE = "  default: 600\n  when: \"{{ 'max_age' in customize or max_age is defined }}\""
+from tests.support.updates import answers_of, made_by_new, max_age_of, release
 
 
 @pytest.fixture
@@ -34,44 +31,12 @@ def checkout(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return released_checkout(tmp_path, monkeypatch)
 
 
-def release(checkout: Path, tag: str | None) -> None:
-    """Change the recommended max_age and the generated README, commit, and tag (or leave untagged)."""
-    copier_yml = checkout / "copier.yml"
-    text = copier_yml.read_text()
-    assert RECOMMENDED_MAX_AGE in text, "the max_age question changed shape: update this test"
-    copier_yml.write_text(text.replace(RECOMMENDED_MAX_AGE, RECOMMENDED_MAX_AGE.replace("600", "900")))
-    readme = checkout / "template" / "README.md.jinja"
-    readme.write_text(readme.read_text() + "\nReleased again.\n")
-    commit_all(checkout, "Recommend a longer preflight cache")
-    if tag:
-        git(checkout, "tag", tag)
-
-
-def generate(destination: Path, *flags: str) -> Path:
-    result = invoke("new", str(destination), "--defaults", "--quiet", *flags)
-    assert result.exit_code == 0, result.output
-    git(destination, "init", "--quiet")
-    commit_all(destination, "Generated")
-    return destination
-
-
-def answers_of(project: Path) -> dict[str, object]:
-    loaded = yaml.safe_load((project / ".copier-answers.yml").read_text())
-    assert isinstance(loaded, dict)
-    return loaded
-
-
-def max_age_of(project: Path) -> str:
-    settings = (project / "src" / "my_service" / "settings.py").read_text()
-    return settings.split("cors_max_age: int = ", 1)[1].split("\n", 1)[0]
-
-
 def test_update_follows_the_recommendation_keeps_a_pinned_answer_and_plain_copier_works(
     checkout: Path, tmp_path: Path
 ) -> None:
-    following = generate(tmp_path / "following")
-    pinned = generate(tmp_path / "pinned", "--max-age", "300")
-    plain = generate(tmp_path / "plain")
+    following = made_by_new(tmp_path / "following")
+    pinned = made_by_new(tmp_path / "pinned", "--max-age", "300")
+    plain = made_by_new(tmp_path / "plain")
     assert answers_of(following)["_commit"] == "1.0.0"
     release(checkout, "1.1.0")
 
@@ -113,7 +78,7 @@ def test_the_template_command_prints_the_url_projects_record_or_the_local_bundle
 
 def test_a_project_recording_an_older_per_user_bundle_still_updates(checkout: Path, tmp_path: Path) -> None:
     """Projects made before the URL was recorded name this machine's bundle; they keep updating from it."""
-    project = generate(tmp_path / "service")
+    project = made_by_new(tmp_path / "service")
     answers = project / ".copier-answers.yml"
     bundle = tmp_path / "home" / "template.bundle"
     answers.write_text(answers.read_text().replace(f"_src_path: {CANONICAL}", f"_src_path: {bundle}"))
@@ -132,7 +97,7 @@ def test_a_project_from_an_untagged_commit_updates_from_a_bundle_that_lacks_its_
     """An untagged build names its version `<tag>.post<n>+git-g<sha>`: git resolves that from the commit alone."""
     (checkout / "template" / "NOTES.md").write_text("Unreleased note.\n")
     commit_all(checkout, "A note, not released")
-    project = generate(tmp_path / "service")
+    project = made_by_new(tmp_path / "service")
     assert answers_of(project)["_commit"] == f"1.0.0.post1+git-g{git(checkout, 'rev-parse', 'HEAD')[:12]}"
 
     release(checkout, "1.1.0")
@@ -149,7 +114,7 @@ def test_a_project_from_uncommitted_template_edits_updates_once_they_are_release
 ) -> None:
     """The per-user bundle keeps every version it was given, so the edits' one-off commit can be replayed."""
     (checkout / "template" / "NOTES.md").write_text("Unreleased note.\n")
-    project = generate(tmp_path / "service")
+    project = made_by_new(tmp_path / "service")
     assert str(answers_of(project)["_commit"]).startswith("1.0.0.post1+git-g")
 
     commit_all(checkout, "The note, committed")
@@ -189,7 +154,7 @@ def test_a_stored_answer_the_rules_now_refuse_is_named_with_the_data_that_fixes_
     validators.write_text(lax)
     commit_all(checkout, "A release that accepts lower-case methods")
     git(checkout, "tag", "1.0.1")
-    project = generate(tmp_path / "service", "--origin", "https://app.example.com", "--method", "GET")
+    project = made_by_new(tmp_path / "service", "--origin", "https://app.example.com", "--method", "GET")
     answers = project / ".copier-answers.yml"
     answers.write_text(answers.read_text().replace("- GET\n", "- GET\n- put\n"))
     with warnings.catch_warnings():
@@ -218,7 +183,7 @@ def test_a_stored_answer_the_rules_now_refuse_is_named_with_the_data_that_fixes_
 
 def test_a_refused_regex_names_the_answer_and_asks_for_a_replacement(checkout: Path, tmp_path: Path) -> None:
     """0.1.0 accepted a regex that admits any domain after the host; this release refuses it before Copier runs."""
-    project = generate(tmp_path / "service", "--origin", "https://app.example.com")
+    project = made_by_new(tmp_path / "service", "--origin", "https://app.example.com")
     answers = project / ".copier-answers.yml"
     answers.write_text(answers.read_text() + "allow_origin_regex: https://example\\.com.*\n")
     commit_all(project, "Answers as an older release stored them")

@@ -14,10 +14,10 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tests.support.cli import CANONICAL, invoke, network, published, released_checkout, run_cli
+from tests.support.cli import CANONICAL, network, published, released_checkout, run_cli
 from tests.support.git import commit_all, git
 from tests.support.paths import BIN
-from tests.test_cli_update import max_age_of, release
+from tests.support.updates import answers_of, made_by_new, max_age_of, release
 
 USER_ROUTE = '''"""Our own endpoint, written after generation."""
 
@@ -29,14 +29,6 @@ def ping() -> str:
 @pytest.fixture
 def checkout(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return released_checkout(tmp_path, monkeypatch, home="author-home", cache="author-cache")
-
-
-def made_by_new(destination: Path, *flags: str) -> Path:
-    result = invoke("new", str(destination), "--defaults", "--quiet", *flags)
-    assert result.exit_code == 0, result.output
-    git(destination, "init", "--quiet")
-    commit_all(destination, "Generated")
-    return destination
 
 
 def elsewhere(tmp_path: Path, served: Path) -> dict[str, str]:
@@ -63,12 +55,6 @@ def scheduled_check(project: Path, env: dict[str, str]) -> subprocess.CompletedP
     return subprocess.run(
         ["bash", "-e", "-c", script], cwd=project, env=env, capture_output=True, text=True, check=False
     )
-
-
-def answers_of(project: Path) -> dict[str, object]:
-    loaded = yaml.safe_load((project / ".copier-answers.yml").read_text())
-    assert isinstance(loaded, dict)
-    return loaded
 
 
 def test_a_teammate_checks_for_and_takes_a_new_release_with_plain_copier(checkout: Path, tmp_path: Path) -> None:

@@ -11,8 +11,9 @@ from typing import Any
 import pytest
 
 from tests.support.cli import invoke, run_cli
+from tests.support.paths import DATA
 
-CORPUS = Path(__file__).parent / "data" / "lint_corpus"
+CORPUS = DATA / "lint_corpus"
 
 # File -> per configuration in source order: (line of the call, [(severity, setting, value)] errors and warnings,
 # [settings not read]).

@@ -9,9 +9,9 @@ from pathlib import Path
 
 from tests.support.cli import committed_copy
 from tests.support.git import commit_all, git
-from tests.support.paths import BIN
+from tests.support.paths import BIN, DATA
 
-CORPUS = Path(__file__).parent / "data" / "lint_corpus"
+CORPUS = DATA / "lint_corpus"
 HOOK = "fastapi-cors-scaffold-lint"
 
 
