@@ -3,128 +3,25 @@
 from __future__ import annotations
 
 import json
-import shutil
 import sys
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler
 from typing import Any
 
 import pytest
-from starlette.applications import Starlette
-from starlette.middleware import Middleware
-from starlette.middleware.cors import CORSMiddleware
-from starlette.requests import Request
-from starlette.responses import JSONResponse
-from starlette.routing import Route
 
-from fastapi_cors_scaffold.chromium import EXECUTABLE_VARIABLE, EXECUTABLES
+from fastapi_cors_scaffold.chromium import EXECUTABLE_VARIABLE
+from tests.support.check_servers import PAGE, HandWritten, starlette_app
 from tests.support.cli import invoke, run_cli
 from tests.support.paths import BIN
 from tests.support.servers import serve_asgi, serve_handler
 
-PAGE = "http://localhost:5173"
 TRUSTED = "https://app.example.com"
-
-
-async def items(request: Request) -> JSONResponse:
-    return JSONResponse({"method": request.method})
-
-
-async def counted(request: Request) -> JSONResponse:
-    return JSONResponse([], headers={"X-Total-Count": "0", "X-Secret": "s", "Set-Cookie": "session=s3cret"})
-
-
-async def boom(request: Request) -> JSONResponse:
-    raise RuntimeError("unhandled")
-
-
-def starlette_app() -> Starlette:
-    """CORS added the usual way, so Starlette's outermost error middleware answers 500s without CORS headers."""
-    return Starlette(
-        routes=[
-            Route("/items/", items, methods=["GET", "POST", "DELETE"]),
-            Route("/counted", counted),
-            Route("/boom", boom),
-        ],
-        middleware=[
-            Middleware(
-                CORSMiddleware,
-                allow_origins=[PAGE],
-                allow_origin_regex=r"https://app\.example\.com.*",
-                allow_credentials=True,
-                allow_methods=["GET", "POST"],
-                allow_headers=["Content-Type"],
-                expose_headers=["X-Total-Count"],
-            )
-        ],
-    )
 
 
 @pytest.fixture(scope="module")
 def starlette_url() -> Iterator[str]:
     with serve_asgi(starlette_app()) as url:
         yield url
-
-
-class HandWritten(BaseHTTPRequestHandler):
-    """Answers by path with headers written by hand, the way a misconfigured proxy or framework might."""
-
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
-
-    def do_GET(self) -> None:
-        self.answer()
-
-    def do_POST(self) -> None:
-        self.answer()
-
-    def do_DELETE(self) -> None:
-        self.answer()
-
-    def do_OPTIONS(self) -> None:
-        self.answer()
-
-    def answer(self) -> None:
-        origin = self.headers.get("Origin", "")
-        path = self.path
-        if path == "/hangup":
-            self.close_connection = True
-            self.connection.close()
-            return
-        if path == "/items":
-            self.send(307, {"Location": "/items/", "Access-Control-Allow-Origin": origin})
-        elif path == "/slash":
-            self.send(200, {"Access-Control-Allow-Origin": f"{origin}/"})
-        elif path == "/reflect":
-            self.send(
-                204 if self.command == "OPTIONS" else 200,
-                {
-                    "Access-Control-Allow-Origin": origin,
-                    "Access-Control-Allow-Credentials": "true",
-                    "Access-Control-Allow-Methods": "GET, DELETE",
-                    "Vary": "Origin",
-                },
-            )
-        elif path == "/wildcard":
-            self.send(
-                204 if self.command == "OPTIONS" else 200,
-                {
-                    "Access-Control-Allow-Origin": "*",
-                    "Access-Control-Allow-Headers": "*",
-                    "Access-Control-Max-Age": "60",
-                },
-            )
-        else:
-            self.send(500, {})
-
-    def send(self, status: int, headers: dict[str, str]) -> None:
-        body = b"{}"
-        self.send_response(status)
-        for name, value in headers.items():
-            self.send_header(name, value)
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
 
 
 @pytest.fixture(scope="module")
@@ -343,22 +240,6 @@ def test_browser_without_playwright_says_which_extra_to_install(
 
     assert result.exit_code == 2
     assert "pip install 'fastapi-cors-scaffold[browser]'" in result.stderr and result.stderr.count("\n") == 1
-
-
-@pytest.mark.skipif(not any(map(shutil.which, EXECUTABLES)), reason="needs Chromium (apt-get install chromium)")
-def test_browser_shows_chromiums_verdict_beside_checks(starlette_url: str, handwritten_url: str) -> None:
-    agreeing = invoke("check", f"{starlette_url}/items/", "--origin", "https://other.example.com", "--browser")
-    differing = invoke(
-        "check", f"{handwritten_url}/wildcard", "--origin", PAGE, "-H", "Authorization: Bearer t", "--browser", "--json"
-    )
-
-    assert agreeing.exit_code == 1, agreeing.output
-    assert "Chromium: blocked" in agreeing.stdout and "Chromium console: Access to fetch" in agreeing.stdout
-    assert "Chromium agrees with check." in agreeing.stdout
-    report = json.loads(differing.stdout)
-    assert differing.exit_code == 1, "the exit status follows the strict verdict"
-    assert report["allowed"] is False and report["browser"]["allowed"] is True
-    assert report["browser"]["agrees"] is False and "Chromium allows" in report["browser"]["summary"]
 
 
 def test_check_as_a_subprocess(starlette_url: str, tmp_path: Any) -> None:

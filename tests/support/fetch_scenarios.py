@@ -1,4 +1,5 @@
-"""A loopback server that answers with hand-written CORS headers, one path per Fetch-standard scenario.
+"""A loopback server that answers with hand-written CORS headers, one path per Fetch-standard scenario, and the cases:
+what `check` and a browser must decide on each path.
 
 The handler writes status line, headers and body byte for byte, so it can also misbehave the way real servers do
 (a body after a 204 or a HEAD answer, two header fields where one is allowed). `{origin}` in a header value is replaced
@@ -14,6 +15,7 @@ from http.server import BaseHTTPRequestHandler
 from typing import Any, ClassVar
 from urllib.parse import urlsplit
 
+from fastapi_cors_scaffold.browser import Request, Verdict
 from tests.support.servers import serve_handler
 
 PAGE = "http://localhost:5173"
@@ -157,3 +159,97 @@ def quirky_servers() -> Iterator[Servers]:
         other = stack.enter_context(serve_handler(Quirky))
         Quirky.other = other
         yield Servers(base, other)
+
+
+# --- the scenarios: what `check` and Chromium must say for each path ---------------------------------------------
+
+
+@dataclass(frozen=True)
+class Case:
+    path: str
+    allowed: bool
+    fragment: str = ""
+    method: str = "GET"
+    headers: tuple[tuple[str, str], ...] = ()
+    credentials: bool = False
+    read: tuple[str, ...] = ()
+    origin: str = PAGE
+    chromium_laxer: bool = False
+    chromium_names_local_network: bool = False
+
+
+X_TOKEN = (("X-Token", "1"),)
+
+
+CASES = {
+    "simple-get": Case("/plain", True, "No preflight"),
+    "no-allow-origin": Case("/none", False, f"Add '{PAGE}' to the allowed origins"),
+    "preflight-204": Case("/delete", True, "cache this preflight", "DELETE"),
+    "preflight-200": Case("/preflight-200", True, method="PUT"),
+    "preflight-redirect": Case("/preflight-redirect", False, "never follow a redirect on a preflight", "DELETE"),
+    "preflight-403": Case("/preflight-403", False, "without cookies or Authorization", "PUT"),
+    "preflight-404": Case("/preflight-404", False, "nothing handles the preflight", "PUT"),
+    "preflight-500": Case("/preflight-500", False, "need a 2xx answer", "PUT"),
+    "redirect-after-preflight": Case("/redirect-after-preflight", True, "follows the 307", "PUT"),
+    "same-origin-redirect": Case("/same-origin-redirect", True, "follows the 302"),
+    "cross-origin-redirect-to-star": Case("/cross-origin-redirect-star", True, "follows the 302"),
+    "cross-origin-redirect-to-exact-origin": Case("/cross-origin-redirect-page", False, "'Origin: null'"),
+    "credentials-true": Case("/credentials", True, credentials=True),
+    "credentials-capitalised": Case("/credentials-capital", False, "is 'True', not exactly 'true'", credentials=True),
+    "credentials-missing": Case("/plain", False, "is nothing, not exactly 'true'", credentials=True),
+    "credentials-two-fields": Case("/credentials-twice", False, "2 header fields", credentials=True),
+    "allow-origin-two-fields": Case("/allow-origin-twice", False, "2 Access-Control-Allow-Origin header fields"),
+    "malformed-allow-methods": Case("/malformed-methods", False, "'BAD METHOD' is not a token", "PUT"),
+    "malformed-allow-headers": Case("/malformed-headers", False, "'bad header' is not a token", headers=X_TOKEN),
+    "lists-with-whitespace": Case(
+        "/spaced-lists", True, method="PUT", headers=(*X_TOKEN, ("Content-Type", "application/json"))
+    ),
+    "star-methods": Case("/star-methods", True, method="PUT"),
+    "star-methods-credentials": Case("/star-methods", False, "only a wildcard", "PUT", credentials=True),
+    "star-headers": Case("/star-headers", True, headers=X_TOKEN),
+    "star-headers-credentials": Case(
+        "/star-headers", False, "only a wildcard without credentials", headers=X_TOKEN, credentials=True
+    ),
+    "star-headers-authorization": Case(
+        "/star-headers",
+        False,
+        "never covers Authorization",
+        headers=(("Authorization", "Bearer t"),),
+        chromium_laxer=True,
+    ),
+    "content-type-text-plain": Case("/plain", True, "No preflight", "POST", (("Content-Type", "text/plain"),)),
+    "content-type-json": Case(
+        "/plain", False, "nothing handles the preflight", "POST", (("Content-Type", "application/json"),)
+    ),
+    "content-type-over-128-bytes": Case(
+        "/plain", False, "nothing handles the preflight", "POST", (("Content-Type", f"text/plain; x={LONG_ACCEPT}"),)
+    ),
+    "accept-over-128-bytes": Case("/plain", False, "nothing handles the preflight", headers=(("Accept", LONG_ACCEPT),)),
+    "read-safelisted": Case("/exposed", True, read=("Content-Type",)),
+    "read-exposed": Case("/exposed", True, read=("X-Total-Count",), credentials=True),
+    "read-not-exposed": Case("/exposed", False, "Add 'X-Hidden' to expose_headers", read=("X-Hidden",)),
+    "read-set-cookie": Case("/exposed", False, "can never read Set-Cookie", read=("Set-Cookie",)),
+    "expose-star": Case("/expose-star", True, read=("X-Total-Count",)),
+    "expose-star-credentials": Case("/expose-star", False, "instead of '*'", read=("X-Total-Count",), credentials=True),
+    "expose-malformed": Case("/expose-malformed", False, "not a list of header names", read=("X-Total-Count",)),
+    "lower-case-patch": Case("/lower-patch", False, "the method as 'PATCH' in the page's fetch()", "patch"),
+    "latin-1-header-value": Case("/x-uni", True, headers=(("X-Uni", "héllo"),)),
+    "preflight-204-with-a-body": Case("/preflight-204-with-body", True, method="PUT"),
+    "head-redirect-with-a-body": Case("/head-redirect-with-body", True, "follows the 307", "HEAD"),
+    # Chromium (156) blocks the loop too, but its console blames Local Network Access, granted or not.
+    "not-modified-with-a-body": Case("/not-modified-with-body", True),
+    "redirect-loop": Case("/loop", False, "More than 20 redirects", chromium_names_local_network=True),
+    "null-origin": Case("/page-only", False, "not trust 'null'", origin="null"),
+    "max-age-caps": Case("/max-age-day", True, "Chromium 7200 s, Firefox 86400 s, WebKit 600 s", "PUT"),
+}
+
+
+def request_for(case: Case, servers: Servers) -> Request:
+    """The case's request; the query names the case, so no case meets a preflight another one left in the cache."""
+    url = f"{servers.base}{case.path}?case={list(CASES.values()).index(case)}"
+    return Request(url, case.origin, case.method, case.headers, case.credentials, case.read)
+
+
+def said(verdict: Verdict) -> str:
+    problem = verdict.problem
+    return " ".join([*(verdict.all_notes), problem.message if problem else "", problem.fix if problem else ""])

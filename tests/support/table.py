@@ -6,6 +6,7 @@ import tomllib
 from dataclasses import dataclass
 from typing import Any
 
+from fastapi_cors_scaffold import cors_rules
 from tests.support.paths import DATA
 
 TABLE = DATA / "cors_rules.toml"
@@ -71,3 +72,11 @@ INVALID_ORIGINS = [
     and row.rule != "origin.duplicate"
     and len(row.changed["allow_origins"]) == 2
 ]
+IDS = [row.id for row in ROWS]
+
+
+def first_problem(row: Row) -> cors_rules.Problem | None:
+    """The first refusal the package's rules give the row's whole policy, or None."""
+    settings = {**row.settings, "allow_origin_regex": row.settings["allow_origin_regex"] or None}
+    problems = cors_rules.policy_problems(**settings)
+    return problems[0] if problems else None
