@@ -1,5 +1,5 @@
-"""Each test's layer is the folder it lives in: `tests/unit`, `tests/cli`, `tests/template` or `tests/e2e` marks it
-`unit`, `cli`, `template` or `e2e`, so `-m "not e2e"` is the fast loop and `-m unit` the pure modules alone."""
+"""Each test's layer is the folder it lives in: `tests/unit`, `tests/cli`, `tests/rendering` or `tests/e2e` marks it
+`unit`, `cli`, `rendering` or `e2e`, so `-m "not e2e"` is the fast loop and `-m unit` the pure modules alone."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 TESTS = Path(__file__).parent
-LAYERS = ("unit", "cli", "template", "e2e")
+LAYERS = ("unit", "cli", "rendering", "e2e")
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

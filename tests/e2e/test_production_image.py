@@ -1,68 +1,29 @@
-"""The production pieces of a generated project: optional files, their linters, the container's commands, profiles.
+"""The container of a generated project, and its production and development profiles, run for real.
 
-No Docker engine runs here, so the Dockerfile is checked twice: by hadolint, and by running its own build-stage
-commands (uv venv, uv pip install from pyproject.toml) in a fresh virtual environment, then its exact CMD and
-HEALTHCHECK against the result on a loopback port.
+No Docker engine runs here, so the Dockerfile is checked twice: by hadolint (tests/rendering/test_production_files.py),
+and here by running its own build-stage commands (uv venv, uv pip install from pyproject.toml) in a fresh virtual
+environment, then its exact CMD and HEALTHCHECK against the result on a loopback port.
 """
 
 from __future__ import annotations
 
-import json
 import os
-import re
-import shlex
 import subprocess
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import httpx2
 import pytest
 
+from tests.support.dockerfile import Stage, parse_dockerfile
 from tests.support.paths import BIN
-from tests.support.rendering import render, run
+from tests.support.rendering import render
 from tests.support.servers import answering, free_port
 
 PACKAGE = "prod_check"
 PREFIX = "PROD_CHECK_"
 SITE = "https://app.example.com"
-OPTIONAL_FILES = {
-    "docker": ["Dockerfile", ".dockerignore"],
-    "ci_workflow": [".github/workflows/ci.yml"],
-    "pre_commit": [".pre-commit-config.yaml"],
-    "renovate": ["renovate.json"],
-}
-
-
-@dataclass
-class Stage:
-    """One FROM block of a Dockerfile, reduced to what the tests replay."""
-
-    name: str | None
-    env: dict[str, str] = field(default_factory=dict)
-    runs: list[str] = field(default_factory=list)
-    cmd: list[str] = field(default_factory=list)
-    healthcheck: list[str] = field(default_factory=list)
-
-
-def parse_dockerfile(text: str) -> list[Stage]:
-    """Stages with their ENV, RUN (BuildKit flags dropped), exec-form CMD and HEALTHCHECK."""
-    lines = [line for line in text.splitlines() if not line.lstrip().startswith("#")]
-    stages: list[Stage] = []
-    for instruction in "\n".join(lines).replace("\\\n", " ").splitlines():
-        keyword, _, rest = instruction.strip().partition(" ")
-        if keyword == "FROM":
-            alias = re.search(r"\sAS\s+(\S+)", rest, re.IGNORECASE)
-            stages.append(Stage(alias[1] if alias else None))
-        elif keyword == "ENV":
-            stages[-1].env.update(pair.partition("=")[::2] for pair in shlex.split(rest))
-        elif keyword == "RUN":
-            stages[-1].runs.append(re.sub(r"^(--\S+\s+)*", "", rest.strip()))
-        elif keyword == "CMD":
-            stages[-1].cmd = json.loads(rest)
-        elif keyword == "HEALTHCHECK":
-            stages[-1].healthcheck = json.loads(rest.split(" CMD ", 1)[1])
-    return stages
 
 
 @pytest.fixture(scope="module")
@@ -126,64 +87,6 @@ def production(image: Image) -> Iterator[str]:
     process, url = image.start(**{f"{PREFIX}CORS_ALLOW_ORIGINS": SITE})
     with answering(process, url + "/health"):
         yield url
-
-
-def test_every_optional_file_is_generated_by_default(project: Path) -> None:
-    for paths in OPTIONAL_FILES.values():
-        assert all((project / path).is_file() for path in paths), paths
-
-
-@pytest.mark.parametrize("question", OPTIONAL_FILES)
-def test_an_optional_file_can_be_left_out(tmp_path: Path, question: str) -> None:
-    project = render(tmp_path / "service", {question: False})
-
-    for other, paths in OPTIONAL_FILES.items():
-        assert all((project / path).exists() is (other != question) for path in paths), paths
-    assert (project / ".github").exists() is (question != "ci_workflow")
-
-
-def test_dockerfile_passes_hadolint(project: Path) -> None:
-    result = run([str(BIN / "hadolint"), "Dockerfile"], project)
-
-    assert result.returncode == 0, result.stdout + result.stderr
-
-
-def test_workflow_passes_actionlint_and_zizmor(project: Path) -> None:
-    workflow = ".github/workflows/ci.yml"
-    actionlint = run([str(BIN / "actionlint"), workflow], project)
-    zizmor = run([str(BIN / "zizmor"), "--offline", "--persona=pedantic", workflow], project)
-
-    assert actionlint.returncode == 0, actionlint.stdout + actionlint.stderr
-    assert zizmor.returncode == 0, zizmor.stdout + zizmor.stderr
-
-
-def test_workflow_checks_on_the_chosen_python_with_pinned_actions(tmp_path: Path) -> None:
-    project = render(tmp_path / "service", {"python_version": "3.13", "docker": False, "pre_commit": False})
-    workflow = (project / ".github" / "workflows" / "ci.yml").read_text()
-
-    uses = re.findall(r"uses: (\S+)", workflow)
-    assert uses and all(re.fullmatch(r"[\w.-]+/[\w.-]+@[0-9a-f]{40}", action) for action in uses), uses
-    assert 'python-version: "3.13"' in workflow
-    for check in ("ruff check .", "ruff format --check .", "mypy src tests", "pytest"):
-        assert f"run: uv run {check}\n" in workflow
-
-
-def test_pre_commit_config_is_valid(project: Path) -> None:
-    result = run([str(BIN / "pre-commit"), "validate-config", ".pre-commit-config.yaml"], project)
-    config = (project / ".pre-commit-config.yaml").read_text()
-
-    assert result.returncode == 0, result.stdout + result.stderr
-    assert "id: ruff-check" in config and "id: ruff-format" in config and "id: end-of-file-fixer" in config
-
-
-def test_image_is_built_from_the_chosen_python_and_runs_the_generated_app(project: Path, stages: list[Stage]) -> None:
-    dockerfile = (project / "Dockerfile").read_text()
-
-    assert "ARG PYTHON_VERSION=3.11\n" in dockerfile
-    assert stages[-1].cmd == ["uvicorn", f"{PACKAGE}.main:app", "--proxy-headers"]
-    assert "WEB_CONCURRENCY" in stages[-1].env and stages[-1].env[f"{PREFIX}ENVIRONMENT"] == "production"
-    assert re.search(r"^USER 10001:10001$", dockerfile, re.MULTILINE)
-    assert "/health" in " ".join(stages[-1].healthcheck)
 
 
 def test_image_commands_install_the_app_into_the_venv(image: Image) -> None:

@@ -2,7 +2,7 @@
 accepts what the package's rules accept and refuses the rest with the rules' sentence, the question named once.
 
 One Copier run a row, so it is end to end: the fast loop leaves it out; tests/cli/test_rules_table_new.py and
-tests/template/test_rules_table_settings.py give the other doors the same rows."""
+tests/rendering/test_rules_table_settings.py give the other doors the same rows."""
 
 from __future__ import annotations
 

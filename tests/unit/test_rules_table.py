@@ -2,7 +2,7 @@
 
 The doors: the package's rules (`cors_rules`, here), the `new` command's flags (tests/cli/test_rules_table_new.py),
 the generated service's settings, read from environment variables in the development and the production profile
-(tests/template/test_rules_table_settings.py), and the questionnaire, `copier copy --data` in process
+(tests/rendering/test_rules_table_settings.py), and the questionnaire, `copier copy --data` in process
 (tests/e2e/test_rules_table_questionnaire.py). A refusal is one sentence that names the setting as that door spells it.
 """
 

@@ -14,7 +14,6 @@ from fastapi_cors_scaffold import cors_rules
 from tests.support.rendering import imported_settings
 from tests.support.table import IDS, ROWS, Row, first_problem
 
-
 PREFIX = "TABLE_DOOR_"
 
 
@@ -57,4 +56,3 @@ def test_the_service_start_up(
         or cors_rules.production_problems(row.settings["allow_origins"], row.settings["allow_origin_regex"])[0]
     )
     assert problem.sentence(f"{PREFIX}CORS_{problem.setting.upper()}") in str(refusal.value)
-
