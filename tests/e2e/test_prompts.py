@@ -148,16 +148,3 @@ def test_regex_and_max_age_are_re_asked(tmp_path: Path) -> None:
     assert answers["allow_origin_regex"] == r"https://[a-z0-9-]+\.example\.com"
     assert answers["max_age"] == 1200
     assert "allow_origins" not in answers
-
-
-def test_every_help_line_fits_an_80_column_prompt() -> None:
-    questions = yaml.safe_load((REPOSITORY / "copier.yml").read_text())
-    long = [
-        (name, line)
-        for name, spec in questions.items()
-        if isinstance(spec, dict) and "help" in spec
-        for line in spec["help"].splitlines()
-        if len(line) > COLUMNS - 4
-    ]
-
-    assert long == []

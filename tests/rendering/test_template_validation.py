@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 
 from tests.support.paths import BIN, REPOSITORY
 from tests.support.rendering import render, run
@@ -92,3 +93,19 @@ def test_the_reserved_names_cover_this_python() -> None:
     for letter, ascii_form in names["ascii"].items():
         decomposed = "".join(c for c in unicodedata.normalize("NFKD", letter) if not unicodedata.combining(c))
         assert ascii_form == decomposed or not decomposed.isascii(), letter
+
+
+PROMPT_COLUMNS = 80  # tests/e2e/test_prompts.py drives the questionnaire in a terminal this wide
+
+
+def test_every_help_line_fits_an_80_column_prompt() -> None:
+    questions = yaml.safe_load((REPOSITORY / "copier.yml").read_text())
+    long = [
+        (name, line)
+        for name, spec in questions.items()
+        if isinstance(spec, dict) and "help" in spec
+        for line in spec["help"].splitlines()
+        if len(line) > PROMPT_COLUMNS - 4
+    ]
+
+    assert long == []
