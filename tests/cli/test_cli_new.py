@@ -2,18 +2,14 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
-import pexpect
 import pytest
-import yaml
 
 from fastapi_cors_scaffold.cors_rules import origin_problem, split_list
 from tests.support.cli import (
     CANONICAL,
     CHECKOUT_VARIABLE,
-    COMMAND,
     HOME_VARIABLE,
     TEMPLATE_PATHS,
     TEMPLATE_VARIABLE,
@@ -24,6 +20,7 @@ from tests.support.cli import (
     run_cli,
 )
 from tests.support.paths import BIN, REPOSITORY
+from tests.support.rendering import answers_of
 from tests.support.table import INVALID_ORIGINS, VALID_ORIGINS
 
 CORS_KEYS = ("allow_credentials", "allow_origin_regex", "allow_origins", "allow_methods", "allow_headers")
@@ -42,12 +39,6 @@ def isolated(tmp_path: Path, checkout: Path, monkeypatch: pytest.MonkeyPatch) ->
     monkeypatch.setenv("COPIER_CACHE_DIR", str(tmp_path / "copier-cache"))
     only_local_git(monkeypatch)
     monkeypatch.delenv(TEMPLATE_VARIABLE, raising=False)
-
-
-def answers_of(project: Path) -> dict[str, object]:
-    loaded = yaml.safe_load((project / ".copier-answers.yml").read_text())
-    assert isinstance(loaded, dict)
-    return loaded
 
 
 def tree(root: Path) -> dict[str, bytes]:
@@ -189,30 +180,6 @@ def test_as_a_subprocess_a_refusal_is_one_line_without_traceback(tmp_path: Path)
         "as browsers send it.\n"
     )
     assert not (tmp_path / "service").exists()
-
-
-def test_missing_answers_are_asked_through_copier_prompts(tmp_path: Path) -> None:
-    """In a terminal, questions without a flag are Copier's own prompts; Enter takes each recommendation."""
-    child = pexpect.spawn(
-        COMMAND,
-        ["new", str(tmp_path / "service"), "--name", "Prompted", "--quiet"],
-        cwd=str(tmp_path),
-        env={**os.environ, "TERM": "dumb"},
-        encoding="utf-8",
-        timeout=30,
-        dimensions=(40, 200),
-    )
-    child.delaybeforesend = None
-    child.expect("Distribution name")
-    child.send("\r")
-    while child.expect(["\N{MICROPHONE}", pexpect.EOF]) == 0:  # Copier's mark of a question (shown again once answered)
-        child.send("\r")
-    child.close()
-
-    assert child.exitstatus == 0, child.before
-    answers = answers_of(tmp_path / "service")
-    assert answers["project_name"] == "Prompted"
-    assert answers["project_slug"] == "prompted"
 
 
 def test_the_template_mirror_serves_new_from_a_file_url_and_records_it(tmp_path: Path) -> None:

@@ -23,7 +23,8 @@ from tests.support.cli import (
 )
 from tests.support.git import commit_all, git
 from tests.support.paths import BIN, REPOSITORY
-from tests.support.updates import answers_of, made_by_new, max_age_of, release
+from tests.support.rendering import answers_of
+from tests.support.updates import made_by_new, max_age_of, release
 
 
 @pytest.fixture

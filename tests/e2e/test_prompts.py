@@ -1,17 +1,22 @@
-"""What a person sees: the questionnaire driven through a pseudo-terminal, as typed at the keyboard."""
+"""What a person sees: the questionnaire (`copier copy`, and `new` without flags) driven through a pseudo-terminal, as
+typed at the keyboard."""
 
 from __future__ import annotations
 
+import os
 import time
 from pathlib import Path
 
 import pexpect
 import pyte
-import yaml
+import pytest
 
+from tests.support.cli import COMMAND, TEMPLATE_VARIABLE, released_checkout
 from tests.support.paths import BIN, REPOSITORY
+from tests.support.rendering import answers_of
 
 DOWN, SPACE, ENTER, CLEAR_LINE = "\x1b[B", " ", "\r", "\x15"
+NAME_PROMPTS = ("Human name", "Distribution name", "Python package", "One line", "Lowest Python")
 PRODUCTION_FILES = (
     "Add a Dockerfile",
     "Add a GitHub Actions workflow",
@@ -53,14 +58,17 @@ class Terminal:
     def accept(self, prompt: str) -> None:
         self.keys(prompt, ENTER)
 
+    def accept_each(self, prompts: tuple[str, ...]) -> None:
+        for prompt in prompts:
+            self.accept(prompt)
+
     def keys(self, prompt: str, keys: str) -> None:
         self.wait_for(prompt)
         self.child.send(keys)
 
     def finish(self) -> int | None:
         """Accept the optional production files, wait for Copier to end; its exit status."""
-        for prompt in PRODUCTION_FILES:
-            self.accept(prompt)
+        self.accept_each(PRODUCTION_FILES)
         self.child.expect(pexpect.EOF)
         self.child.close()
         return self.child.exitstatus
@@ -70,8 +78,7 @@ def test_person_types_origins_without_yaml_and_is_re_asked_with_the_first_clause
     destination = tmp_path / "service"
     terminal = Terminal(destination)
     terminal.answer("Human name", "Billing API")
-    for prompt in ("Distribution name", "Python package", "One line", "Lowest Python"):
-        terminal.accept(prompt)
+    terminal.accept_each(NAME_PROMPTS[1:])
     terminal.keys("Which CORS settings", DOWN + SPACE + DOWN + SPACE + ENTER)  # allowed origins and credentials
     terminal.answer("Origins allowed", "https://app.example.com, http://localhost:5173/")
     terminal.wait_for("Validation error for question 'allow_origins': 'http://localhost:5173/' ends")
@@ -79,7 +86,7 @@ def test_person_types_origins_without_yaml_and_is_re_asked_with_the_first_clause
     terminal.keys("credentialed requests", "y")
 
     assert terminal.finish() == 0
-    answers = yaml.safe_load((destination / ".copier-answers.yml").read_text())
+    answers = answers_of(destination)
     assert answers["allow_origins"] == "https://app.example.com, http://localhost:5173"
     assert answers["allow_credentials"] is True
     assert "max_age" not in answers, "a setting the person did not choose must follow the template"
@@ -91,13 +98,12 @@ def test_any_origin_is_never_a_dead_end_credentials_follow(tmp_path: Path) -> No
     """Origins come before credentials: "*" is accepted and credentials, not asked, stay off as browsers require."""
     destination = tmp_path / "service"
     terminal = Terminal(destination)
-    for prompt in ("Human name", "Distribution name", "Python package", "One line", "Lowest Python"):
-        terminal.accept(prompt)
+    terminal.accept_each(NAME_PROMPTS)
     terminal.keys("Which CORS settings", DOWN + SPACE + DOWN + SPACE + ENTER)
     terminal.answer("Origins allowed", '"*"')
 
     assert terminal.finish() == 0
-    answers = yaml.safe_load((destination / ".copier-answers.yml").read_text())
+    answers = answers_of(destination)
     assert answers["allow_origins"] == "*"
     assert "allow_credentials" not in answers
     assert "cors_allow_credentials: bool = False" in (destination / "src" / "my_service" / "settings.py").read_text()
@@ -106,8 +112,7 @@ def test_any_origin_is_never_a_dead_end_credentials_follow(tmp_path: Path) -> No
 def test_an_empty_origins_answer_says_no_origin_was_given(tmp_path: Path) -> None:
     destination = tmp_path / "service"
     terminal = Terminal(destination)
-    for prompt in ("Human name", "Distribution name", "Python package", "One line", "Lowest Python"):
-        terminal.accept(prompt)
+    terminal.accept_each(NAME_PROMPTS)
     terminal.keys("Which CORS settings", DOWN + SPACE + ENTER)
     terminal.answer("Origins allowed", "")
     terminal.wait_for("Validation error for question 'allow_origins': no origin was given")
@@ -119,12 +124,11 @@ def test_an_empty_origins_answer_says_no_origin_was_given(tmp_path: Path) -> Non
 def test_pressing_enter_everywhere_gives_the_recommended_service(tmp_path: Path) -> None:
     destination = tmp_path / "service"
     terminal = Terminal(destination)
-    for prompt in ("Human name", "Distribution name", "Python package", "One line", "Lowest Python"):
-        terminal.accept(prompt)
+    terminal.accept_each(NAME_PROMPTS)
     terminal.accept("Which CORS settings")
 
     assert terminal.finish() == 0
-    answers = yaml.safe_load((destination / ".copier-answers.yml").read_text())
+    answers = answers_of(destination)
     assert answers["customize"] == []
     assert not {"allow_origins", "allow_credentials", "max_age"} & answers.keys()
     assert '["http://localhost:8080"]' in (destination / "src" / "my_service" / "settings.py").read_text()
@@ -133,8 +137,7 @@ def test_pressing_enter_everywhere_gives_the_recommended_service(tmp_path: Path)
 def test_regex_and_max_age_are_re_asked(tmp_path: Path) -> None:
     destination = tmp_path / "service"
     terminal = Terminal(destination)
-    for prompt in ("Human name", "Distribution name", "Python package", "One line", "Lowest Python"):
-        terminal.accept(prompt)
+    terminal.accept_each(NAME_PROMPTS)
     terminal.keys("Which CORS settings", SPACE + DOWN * 6 + SPACE + ENTER)  # origin regex and max_age
     terminal.answer("Regex for a family", r"https://app.example\.com")
     terminal.wait_for("Validation error for question 'allow_origin_regex': 'https://app.example")
@@ -144,7 +147,33 @@ def test_regex_and_max_age_are_re_asked(tmp_path: Path) -> None:
     terminal.answer("Seconds a browser", "1200")
 
     assert terminal.finish() == 0
-    answers = yaml.safe_load((destination / ".copier-answers.yml").read_text())
+    answers = answers_of(destination)
     assert answers["allow_origin_regex"] == r"https://[a-z0-9-]+\.example\.com"
     assert answers["max_age"] == 1200
     assert "allow_origins" not in answers
+
+
+def test_missing_answers_are_asked_through_copier_prompts(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """In a terminal, `new`'s questions without a flag are Copier's own prompts; Enter takes each recommendation."""
+    released_checkout(tmp_path, monkeypatch)
+    monkeypatch.delenv(TEMPLATE_VARIABLE, raising=False)
+    child = pexpect.spawn(
+        COMMAND,
+        ["new", str(tmp_path / "service"), "--name", "Prompted", "--quiet"],
+        cwd=str(tmp_path),
+        env={**os.environ, "TERM": "dumb"},
+        encoding="utf-8",
+        timeout=30,
+        dimensions=(40, 200),
+    )
+    child.delaybeforesend = None
+    child.expect("Distribution name")
+    child.send("\r")
+    while child.expect(["\N{MICROPHONE}", pexpect.EOF]) == 0:  # Copier's mark of a question (shown again once answered)
+        child.send("\r")
+    child.close()
+
+    assert child.exitstatus == 0, child.before
+    answers = answers_of(tmp_path / "service")
+    assert answers["project_name"] == "Prompted"
+    assert answers["project_slug"] == "prompted"

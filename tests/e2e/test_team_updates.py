@@ -17,7 +17,8 @@ import yaml
 from tests.support.cli import CANONICAL, network, published, released_checkout, run_cli
 from tests.support.git import commit_all, git
 from tests.support.paths import BIN
-from tests.support.updates import answers_of, made_by_new, max_age_of, release
+from tests.support.rendering import answers_of
+from tests.support.updates import made_by_new, max_age_of, release
 
 USER_ROUTE = '''"""Our own endpoint, written after generation."""
 

@@ -14,12 +14,11 @@ from typing import Any
 
 import copier
 import pytest
-import yaml
 from copier._types import VcsRef
 
 from tests.support.git import commit_all, git
 from tests.support.paths import REPOSITORY
-from tests.support.rendering import check_project, render
+from tests.support.rendering import answers_of, check_project, render
 
 NEW_FILE = "tests/test_home.py"
 OLDER = "0.0.1"
@@ -92,11 +91,6 @@ def update(project: Path, **options: Any) -> None:
         copier.run_update(project, defaults=True, overwrite=True, quiet=True, unsafe=False, **options)
 
 
-def answers(project: Path) -> dict[str, Any]:
-    loaded: dict[str, Any] = yaml.safe_load((project / ".copier-answers.yml").read_text())
-    return loaded
-
-
 def settings_of(project: Path) -> str:
     return (project / "src" / "my_service" / "settings.py").read_text()
 
@@ -141,7 +135,7 @@ def test_user_code_survives_and_new_recommendations_arrive(template: Path, tmp_p
 
     update(project)
 
-    assert answers(project)["_commit"] == NEWEST
+    assert answers_of(project)["_commit"] == NEWEST
     assert USER_ENDPOINT.strip() in (project / "src" / "my_service" / "main.py").read_text()
     assert (project / "tests" / "test_users.py").read_text() == USER_TEST
     pyproject = (project / "pyproject.toml").read_text()
@@ -167,7 +161,7 @@ def test_explicit_choices_are_kept(template: Path, tmp_path: Path, mypy_cache: P
     assert "cors_max_age: int = 900" in settings
     assert 'cors_expose_headers: NameList = ["X-Request-Id"]' in settings
     assert '"fastapi>=0.120"' in (project / "pyproject.toml").read_text()
-    assert {key: answers(project)[key] for key in pinned} == pinned
+    assert {key: answers_of(project)[key] for key in pinned} == pinned
     check_project(project, mypy_cache)
 
 
@@ -181,7 +175,7 @@ def test_pinned_value_can_follow_the_template_again(template: Path, tmp_path: Pa
     update(project)
 
     assert "cors_max_age: int = 600" in settings_of(project)
-    assert "max_age" not in answers(project)
+    assert "max_age" not in answers_of(project)
 
 
 @pytest.mark.parametrize("conflict", ["inline", "rej"])
@@ -257,7 +251,7 @@ def test_invalid_hand_edited_answer_stops_the_update_and_changes_nothing(templat
         update(project)
 
     assert git(project, "status", "--porcelain") == ""
-    assert answers(project)["_commit"] == OLDER
+    assert answers_of(project)["_commit"] == OLDER
 
 
 RENAMED = "1001.0.0"
@@ -304,8 +298,8 @@ def test_renamed_question_keeps_the_users_value(
 
     update(project)
 
-    assert answers(project)["_commit"] == RENAMED
+    assert answers_of(project)["_commit"] == RENAMED
     assert f"cors_max_age: int = {expected}" in settings_of(project)
-    assert "max_age" not in answers(project)
-    assert answers(project).get("preflight_max_age") == given.get("max_age")
+    assert "max_age" not in answers_of(project)
+    assert answers_of(project).get("preflight_max_age") == given.get("max_age")
     check_project(project, mypy_cache)

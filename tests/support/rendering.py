@@ -14,6 +14,7 @@ from types import ModuleType
 from typing import Any
 
 import copier
+import yaml
 
 from tests.support.paths import BIN, REPOSITORY
 
@@ -28,6 +29,13 @@ def render(
             str(source), destination, data=dict(data or {}), defaults=True, vcs_ref=vcs_ref, unsafe=False, quiet=True
         )
     return destination
+
+
+def answers_of(project: Path) -> dict[str, Any]:
+    """The answers Copier recorded in the project's .copier-answers.yml."""
+    loaded = yaml.safe_load((project / ".copier-answers.yml").read_text())
+    assert isinstance(loaded, dict), loaded
+    return loaded
 
 
 def run(command: list[str], cwd: Path, env: Mapping[str, str] | None = None) -> subprocess.CompletedProcess[str]:

@@ -5,8 +5,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import yaml
-
 from tests.support.cli import invoke
 from tests.support.git import commit_all, git
 
@@ -33,12 +31,6 @@ def release(checkout: Path, tag: str | None) -> None:
     commit_all(checkout, "Recommend a longer preflight cache")
     if tag:
         git(checkout, "tag", tag)
-
-
-def answers_of(project: Path) -> dict[str, object]:
-    loaded = yaml.safe_load((project / ".copier-answers.yml").read_text())
-    assert isinstance(loaded, dict)
-    return loaded
 
 
 def max_age_of(project: Path) -> str:
