@@ -13,21 +13,21 @@ import json
 import os
 import subprocess
 import textwrap
-import threading
-import time
 import urllib.error
 import urllib.request
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
+from contextlib import ExitStack
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
 
 import pytest
 
 from tests.support.paths import BIN
 from tests.support.rendering import render
-from tests.support.servers import free_port
+from tests.support.servers import answering, free_port, serve_handler, start_server
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser as Chromium
@@ -35,19 +35,6 @@ if TYPE_CHECKING:
 
 CORS_ERROR = "has been blocked by CORS policy"
 PREFLIGHT_REFUSED = "Response to preflight request doesn't pass access control check"
-
-
-def wait_until(ready: Callable[[], bool], what: str, timeout: float = 20) -> None:
-    """Poll `ready()` until it is true; services start in well under a second here."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            if ready():
-                return
-        except OSError:
-            pass
-        time.sleep(0.05)
-    raise TimeoutError(f"{what} did not start within {timeout} s")
 
 
 def http_get(url: str) -> tuple[int, dict[str, str], str]:
@@ -164,16 +151,9 @@ class Pages:
 
 @pytest.fixture(scope="module")
 def pages() -> Iterator[Pages]:
-    servers = [ThreadingHTTPServer(("127.0.0.1", 0), Page) for _ in range(2)]
-    for server in servers:
-        threading.Thread(target=server.serve_forever, daemon=True).start()
-    main, other = (server.server_address[1] for server in servers)
-    try:
+    with serve_handler(Page) as main_url, serve_handler(Page) as other_url:
+        main, other = (urlsplit(url).port for url in (main_url, other_url))
         yield Pages(f"http://localhost:{main}", f"http://127.0.0.1:{main}", f"http://localhost:{other}")
-    finally:
-        for server in servers:
-            server.shutdown()
-            server.server_close()
 
 
 # --- generated services ------------------------------------------------------------------------------------------
@@ -284,7 +264,7 @@ class Service:
     """A generated service running under uvicorn; `url` names it by `localhost` so cookies stay same-site."""
 
     url: str
-    process: subprocess.Popen[bytes]
+    process: subprocess.Popen[str]
 
 
 def start_service(directory: Path, answers: dict[str, Any]) -> Service:
@@ -292,24 +272,12 @@ def start_service(directory: Path, answers: dict[str, Any]) -> Service:
     package = next(path.name for path in (project / "src").iterdir() if (path / "main.py").is_file())
     (directory / "browser_app.py").write_text(textwrap.dedent(APP_MODULE).format(package=package))
     port = free_port()
-    log = (directory / "uvicorn.log").open("wb")
-    process = subprocess.Popen(
+    process = start_server(
         [str(BIN / "python"), "-m", "uvicorn", "browser_app:app", "--host", "127.0.0.1", "--port", str(port)],
-        cwd=directory,
-        env={**os.environ, "PYTHONPATH": f"{project / 'src'}{os.pathsep}{directory}", "PYTHONDONTWRITEBYTECODE": "1"},
-        stdout=log,
-        stderr=subprocess.STDOUT,
+        directory,
+        {**os.environ, "PYTHONPATH": f"{project / 'src'}{os.pathsep}{directory}", "PYTHONDONTWRITEBYTECODE": "1"},
     )
     return Service(f"http://localhost:{port}", process)
-
-
-def wait_for(service: Service, directory: Path) -> None:
-    def ready() -> bool:
-        if service.process.poll() is not None:
-            raise RuntimeError(f"the service exited:\n{(directory / 'uvicorn.log').read_text()}")
-        return http_get(service.url.replace("localhost", "127.0.0.1") + "/home")[0] == 200
-
-    wait_until(ready, f"the service in {directory}")
 
 
 @dataclass(frozen=True)
@@ -335,16 +303,13 @@ def services(pages: Pages, tmp_path_factory: pytest.TempPathFactory) -> Iterator
         "open": {"project_name": "Browser Open", "allow_origins": [pages.allowed], "allow_credentials": False},
     }
     directories = {name: tmp_path_factory.mktemp(name) for name in answers}
-    running = {name: start_service(directories[name], answers[name]) for name in answers}
-    try:
-        for name, service in running.items():
-            wait_for(service, directories[name])
+    with ExitStack() as stack:
+        running = {name: start_service(directories[name], answers[name]) for name in answers}
+        for service in running.values():
+            stack.callback(service.process.kill)  # the other one too, should one fail to start
+        for service in running.values():
+            stack.enter_context(answering(service.process, service.url.replace("localhost", "127.0.0.1") + "/home"))
         yield Services(running["strict"].url, running["open"].url)
-    finally:
-        for service in running.values():
-            service.process.terminate()
-        for service in running.values():
-            service.process.wait(timeout=10)
 
 
 # --- the tests ---------------------------------------------------------------------------------------------------

@@ -19,7 +19,7 @@ import pytest
 from tests.support.dockerfile import Stage, parse_dockerfile
 from tests.support.paths import BIN
 from tests.support.rendering import render
-from tests.support.servers import answering, free_port
+from tests.support.servers import answering, free_port, start_server
 
 PACKAGE = "prod_check"
 PREFIX = "PROD_CHECK_"
@@ -48,13 +48,8 @@ class Image:
 
     def start(self, **env: str) -> tuple[subprocess.Popen[str], str]:
         port = str(free_port())
-        process = subprocess.Popen(
-            self.cmd,
-            cwd=self.workdir,
-            env={**self.env, "UVICORN_HOST": "127.0.0.1", "UVICORN_PORT": port, **env},
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            text=True,
+        process = start_server(
+            self.cmd, self.workdir, {**self.env, "UVICORN_HOST": "127.0.0.1", "UVICORN_PORT": port, **env}
         )
         return process, f"http://127.0.0.1:{port}"
 

@@ -11,20 +11,17 @@ import pytest
 
 from tests.support.paths import BIN
 from tests.support.rendering import project_env, render
-from tests.support.servers import answering, free_port
+from tests.support.servers import answering, free_port, start_server
 
 ALLOWED = "https://app.example.com"
 
 
 def serve(project: Path, package: str, extra_env: dict[str, str] | None = None) -> tuple[subprocess.Popen[str], str]:
     port = free_port()
-    process = subprocess.Popen(
+    process = start_server(
         [str(BIN / "python"), "-m", "uvicorn", f"{package}.main:app", "--host", "127.0.0.1", "--port", str(port)],
-        cwd=project,
-        env={**project_env(project), "PATH": str(BIN), **(extra_env or {})},
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
+        project,
+        {**project_env(project), "PATH": str(BIN), **(extra_env or {})},
     )
     return process, f"http://127.0.0.1:{port}"
 
@@ -96,13 +93,10 @@ def test_bad_environment_stops_the_service_before_it_serves(project: Path) -> No
 
 def test_fastapi_cli_finds_and_serves_the_app(project: Path) -> None:
     port = free_port()
-    process = subprocess.Popen(
+    process = start_server(
         [str(BIN / "fastapi"), "run", "src/served/main.py", "--host", "127.0.0.1", "--port", str(port)],
-        cwd=project,
-        env={**project_env(project), "PATH": str(BIN)},
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
+        project,
+        {**project_env(project), "PATH": str(BIN)},
     )
     with answering(process, f"http://127.0.0.1:{port}/home") as response:
         granted = httpx2.get(f"http://127.0.0.1:{port}/home", headers={"Origin": ALLOWED})

@@ -1,5 +1,5 @@
-"""Servers the tests start on loopback: a free port, a started process awaited, an ASGI app or an http.server handler
-run in a thread."""
+"""Servers the tests start on loopback: a free port, a server process started and awaited, an ASGI app or an
+http.server handler run in a thread."""
 
 from __future__ import annotations
 
@@ -7,9 +7,10 @@ import socket
 import subprocess
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 
 import httpx2
 import uvicorn
@@ -20,6 +21,14 @@ def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return int(probe.getsockname()[1])
+
+
+def start_server(command: Sequence[str], cwd: Path, env: Mapping[str, str]) -> subprocess.Popen[str]:
+    """Start a server process (its port is in `command` or `env`); its output, stdout and stderr together, is read by
+    `wait_until_answering` if it exits early, or by the test once it has stopped."""
+    return subprocess.Popen(
+        list(command), cwd=cwd, env=dict(env), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+    )
 
 
 def wait_until_answering(process: subprocess.Popen[str], url: str, timeout: float = 30) -> httpx2.Response:
