@@ -7,11 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.support.cli import (
-    CANONICAL,
-    invoke,
-    released_checkout,
-)
+from tests.support.cli import CANONICAL, invoke, released_checkout
 from tests.support.git import commit_all
 from tests.support.updates import made_by_new, release
 

@@ -16,24 +16,11 @@ from pathlib import Path
 import httpx2
 import pytest
 
-from tests.support.dockerfile import Stage, parse_dockerfile
 from tests.support.paths import BIN
-from tests.support.rendering import render
+from tests.support.production import PACKAGE, PREFIX, render_production
 from tests.support.servers import answering, free_port, start_server
 
-PACKAGE = "prod_check"
-PREFIX = "PROD_CHECK_"
 SITE = "https://app.example.com"
-
-
-@pytest.fixture(scope="module")
-def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return render(tmp_path_factory.mktemp("production") / "service", {"project_name": "Prod Check"})
-
-
-@pytest.fixture(scope="module")
-def stages(project: Path) -> list[Stage]:
-    return parse_dockerfile((project / "Dockerfile").read_text())
 
 
 @dataclass
@@ -55,8 +42,9 @@ class Image:
 
 
 @pytest.fixture(scope="module")
-def image(project: Path, stages: list[Stage], tmp_path_factory: pytest.TempPathFactory) -> Image:
+def image(tmp_path_factory: pytest.TempPathFactory) -> Image:
     """Run the build stage's RUN commands with uv into a fresh venv, as `docker build` would in /build."""
+    project, stages = render_production(tmp_path_factory.mktemp("production"))
     build = next(stage for stage in stages if stage.name == "build")
     runtime = stages[-1]
     venv = tmp_path_factory.mktemp("image") / "venv"

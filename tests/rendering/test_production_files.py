@@ -9,22 +9,24 @@ from pathlib import Path
 
 import pytest
 
-from tests.support.dockerfile import Stage, parse_dockerfile
 from tests.support.paths import BIN
+from tests.support.production import PACKAGE, PREFIX, Stage, render_production
 from tests.support.rendering import render, run
 
-PACKAGE = "prod_check"
-PREFIX = "PROD_CHECK_"
+
+@pytest.fixture(scope="module")
+def rendered(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[Stage]]:
+    return render_production(tmp_path_factory.mktemp("production"))
 
 
 @pytest.fixture(scope="module")
-def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return render(tmp_path_factory.mktemp("production") / "service", {"project_name": "Prod Check"})
+def project(rendered: tuple[Path, list[Stage]]) -> Path:
+    return rendered[0]
 
 
 @pytest.fixture(scope="module")
-def stages(project: Path) -> list[Stage]:
-    return parse_dockerfile((project / "Dockerfile").read_text())
+def stages(rendered: tuple[Path, list[Stage]]) -> list[Stage]:
+    return rendered[1]
 
 
 OPTIONAL_FILES = {

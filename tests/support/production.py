@@ -1,4 +1,5 @@
-"""A generated Dockerfile read the way the tests replay it (no Docker engine runs here)."""
+"""The project the production tests render, with its names, and its Dockerfile read the way the tests replay it
+(no Docker engine runs here)."""
 
 from __future__ import annotations
 
@@ -6,6 +7,12 @@ import json
 import re
 import shlex
 from dataclasses import dataclass, field
+from pathlib import Path
+
+from tests.support.rendering import render
+
+PACKAGE = "prod_check"
+PREFIX = "PROD_CHECK_"
 
 
 @dataclass
@@ -37,3 +44,9 @@ def parse_dockerfile(text: str) -> list[Stage]:
         elif keyword == "HEALTHCHECK":
             stages[-1].healthcheck = json.loads(rest.split(" CMD ", 1)[1])
     return stages
+
+
+def render_production(directory: Path) -> tuple[Path, list[Stage]]:
+    """A project with every optional file, rendered into `directory`, and its Dockerfile's stages."""
+    project = render(directory / "service", {"project_name": "Prod Check"})
+    return project, parse_dockerfile((project / "Dockerfile").read_text())
