@@ -2,7 +2,7 @@
 values exactly: nothing typed into a question can break out of a string literal into code, TOML or YAML.
 
 Rendering and checking a project costs seconds, so hypothesis draws few examples, the nastiest strings are fixed
-examples that run every time, and mypy is left to the matrix of answers in test_generated_projects.py (an answer
+examples that run every time, and mypy is left to the matrix of answers in test_generated_checks.py (an answer
 changes values, never types).
 """
 
@@ -39,7 +39,8 @@ REGEXES = [
 def text() -> st.SearchStrategy[str]:
     """Unicode text salted with the characters that end strings, start templates or format values.
 
-    Without control and line-break characters: the questionnaire refuses them (tests/test_template_validation.py).
+    Without control and line-break characters: the questionnaire refuses them
+    (tests/rendering/test_template_validation.py).
     """
     piece = st.sampled_from(NASTY) | st.text(st.characters(exclude_categories=["Cs", "Cc", "Zl", "Zp"]), max_size=6)
     return st.lists(piece, max_size=8).map("".join)

@@ -1,5 +1,5 @@
 """The generated settings read lists from the environment and stop a bad start-up with one line (the rules
-themselves are tested against the table in test_rules_table.py)."""
+themselves are tested against the table in tests/rendering/test_rules_table_settings.py)."""
 
 from __future__ import annotations
 

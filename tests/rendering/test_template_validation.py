@@ -1,5 +1,5 @@
 """The questionnaire refuses bad names and descriptions with one sentence and writes nothing; the CORS answers are
-tested row by row against the rules table in test_rules_table.py."""
+tested row by row against the rules table in tests/e2e/test_rules_table_questionnaire.py."""
 
 from __future__ import annotations
 
