@@ -6,12 +6,13 @@ import json
 import shutil
 from collections.abc import Iterator
 from contextlib import ExitStack
+from pathlib import Path
 
 import pytest
 
 from fastapi_cors_scaffold.chromium import EXECUTABLES
 from tests.support.check_servers import PAGE, HandWritten, starlette_app
-from tests.support.cli import invoke
+from tests.support.cli import run_cli
 from tests.support.servers import serve_asgi, serve_handler
 
 
@@ -23,17 +24,29 @@ def urls() -> Iterator[tuple[str, str]]:
 
 
 @pytest.mark.skipif(not any(map(shutil.which, EXECUTABLES)), reason="needs Chromium (apt-get install chromium)")
-def test_browser_shows_chromiums_verdict_beside_checks(urls: tuple[str, str]) -> None:
+def test_browser_shows_chromiums_verdict_beside_checks(urls: tuple[str, str], tmp_path: Path) -> None:
+    """As the installed script: Playwright's sync API refuses to start inside a process already running it, as this
+    worker may be for the session's Chromium."""
     starlette_url, handwritten_url = urls
-    agreeing = invoke("check", f"{starlette_url}/items/", "--origin", "https://other.example.com", "--browser")
-    differing = invoke(
-        "check", f"{handwritten_url}/wildcard", "--origin", PAGE, "-H", "Authorization: Bearer t", "--browser", "--json"
+    agreeing = run_cli(
+        "check", f"{starlette_url}/items/", "--origin", "https://other.example.com", "--browser", cwd=tmp_path
+    )
+    differing = run_cli(
+        "check",
+        f"{handwritten_url}/wildcard",
+        "--origin",
+        PAGE,
+        "-H",
+        "Authorization: Bearer t",
+        "--browser",
+        "--json",
+        cwd=tmp_path,
     )
 
-    assert agreeing.exit_code == 1, agreeing.output
+    assert agreeing.returncode == 1, agreeing.stdout + agreeing.stderr
     assert "Chromium: blocked" in agreeing.stdout and "Chromium console: Access to fetch" in agreeing.stdout
     assert "Chromium agrees with check." in agreeing.stdout
     report = json.loads(differing.stdout)
-    assert differing.exit_code == 1, "the exit status follows the strict verdict"
+    assert differing.returncode == 1, "the exit status follows the strict verdict"
     assert report["allowed"] is False and report["browser"]["allowed"] is True
     assert report["browser"]["agrees"] is False and "Chromium allows" in report["browser"]["summary"]
