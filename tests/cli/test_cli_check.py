@@ -10,8 +10,9 @@ from typing import Any
 import pytest
 
 from fastapi_cors_scaffold.chromium import EXECUTABLE_VARIABLE
-from tests.support.check_servers import PAGE, HandWritten, starlette_app
+from tests.support.check_servers import HandWritten, starlette_app
 from tests.support.cli import invoke, run_cli
+from tests.support.fetch_scenarios import PAGE
 from tests.support.paths import BIN
 from tests.support.servers import serve_asgi, serve_handler
 

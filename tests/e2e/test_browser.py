@@ -31,7 +31,7 @@ from tests.support.servers import answering, free_port, serve_handler, start_ser
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser as Chromium
-    from playwright.sync_api import Page
+    from playwright.sync_api import Page as Tab
 
 CORS_ERROR = "has been blocked by CORS policy"
 PREFLIGHT_REFUSED = "Response to preflight request doesn't pass access control check"
@@ -94,7 +94,7 @@ class Browser:
 
     def __init__(self, chromium: Chromium) -> None:
         self.context = chromium.new_context()
-        self.pages: dict[str, Page] = {}
+        self.pages: dict[str, Tab] = {}
         self.messages: list[str] = []
 
     def fetch(self, page: str, url: str, init: dict[str, Any] | None = None, read: tuple[str, ...] = ()) -> Outcome:

@@ -11,8 +11,9 @@ from pathlib import Path
 import pytest
 
 from fastapi_cors_scaffold.chromium import EXECUTABLES
-from tests.support.check_servers import PAGE, HandWritten, starlette_app
+from tests.support.check_servers import HandWritten, starlette_app
 from tests.support.cli import run_cli
+from tests.support.fetch_scenarios import PAGE
 from tests.support.servers import serve_asgi, serve_handler
 
 
