@@ -79,8 +79,9 @@ def test_no_option_answers_a_question_outside_the_table() -> None:
 
 def test_the_readme_lists_the_flags_of_new() -> None:
     readme = (REPOSITORY / "README.md").read_text(encoding="utf-8")
-    bullet = readme[readme.index("- `new DEST`: every question is a flag (") :]
-    listed = bullet[: bullet.index("any other as `--data KEY=VALUE`")]
+    found = re.search(r"`new DEST`: every question is a flag \((.*?)any other as `--data KEY=VALUE`", readme, re.DOTALL)
+    assert found, "the CLI section no longer lists new's flags"
+    listed = found[1]
 
     assert set(re.findall(r"`(--[a-z-]+(?:/--[a-z-]+)?)`", listed)) == {question.spelled for question in WITH_FLAG}
 
@@ -93,3 +94,12 @@ def test_the_generated_service_reads_the_variables_of_the_table(tmp_path: Path) 
 
     assert fields == {(question.variable or "").lower() for question in CORS}
     assert documented == {f"{prefix}{question.variable}" for question in CORS}
+
+
+def test_the_readme_lists_the_value_options_of_lint() -> None:
+    readme = (REPOSITORY / "README.md").read_text(encoding="utf-8")
+    found = re.search(r"The value\s+options \((.*?)\) fill in", readme, re.DOTALL)
+    assert found, "the Linting section no longer lists lint's value options"
+    listed = found[1]
+
+    assert re.findall(r"`(--[a-z-]+)`", listed) == [question.flag for question in CORS]
