@@ -118,7 +118,6 @@ def update_one(project: Path, options: Options) -> Outcome:
     """Update one project, or say why it was skipped or failed; never raises for the project's own problems."""
     from fastapi_cors_scaffold.answers import stored_answer_errors, typed_data
     from fastapi_cors_scaffold.scaffold import update_project
-    from fastapi_cors_scaffold.shipped import ScaffoldError
 
     name = str(project)
     if _repository(project) is None:
@@ -140,7 +139,7 @@ def update_one(project: Path, options: Options) -> Outcome:
             vcs_ref=options.vcs_ref,
             quiet=True,
         )
-    except ScaffoldError as error:
+    except Refusal as error:
         return Outcome(name, "failed", reason=str(error))
     except Exception as error:  # a fleet keeps going: one project's surprise is that project's failure
         return Outcome(name, "failed", reason=f"{type(error).__name__}: {' '.join(str(error).split())}")
