@@ -85,7 +85,7 @@ RENAMED = {question.formerly: question.key for question in QUESTIONS if question
 
 
 def answers_from_flags(parameters: Mapping[str, Any]) -> dict[str, Any]:
-    """The answers `new`'s flags give, by question, from its parameters; a flag left out (None) is no answer, so
+    """The answers `new`'s flags give, by question, from its parameters; a flag left out is no answer, so
     the setting is not pinned."""
     return {
         question.key: _from_flag(question, parameters[question.parameter])
