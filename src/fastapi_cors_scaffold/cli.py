@@ -1,7 +1,9 @@
 """The `fastapi-cors-scaffold` command: thin Typer commands over the package's modules.
 
 Each command parses, calls the library, prints. Copier and the HTTP client are imported inside the commands that
-use them, so `--help` and `lint` start fast. Exit status: 0 fine, 1 blocked or findings, 2 bad input or refusal.
+use them, so `--help` and `lint` start fast. Exit status: 0 fine, 1 blocked or findings, 2 bad input or refusal
+(any `Refusal`, from a command or the library, printed as one line by `RefusingGroup`). A command that needs the
+template locates it once (`shipped.locate`) and hands it down.
 """
 
 from __future__ import annotations
