@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from fastapi_cors_scaffold.fleet import is_ours, readme_test_command
-from fastapi_cors_scaffold.shipped import question_names
+from fastapi_cors_scaffold.shipped import locate
 from tests.support.cli import invoke, released_checkout
 from tests.support.git import commit_all, git
 from tests.support.paths import BIN
@@ -105,7 +105,7 @@ def test_a_fleet_with_a_conflicted_and_a_dirty_project_reports_each_and_exits_1(
 
 
 def test_projects_of_this_template_are_told_apart_by_their_answers() -> None:
-    questions = frozenset(question_names())
+    questions = frozenset(locate().question_names)
     ours = {"_commit": "1.0.0", "project_name": "A", "project_slug": "a", "package_name": "a", "customize": []}
 
     assert is_ours(ours, questions)

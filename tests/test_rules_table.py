@@ -22,8 +22,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from fastapi_cors_scaffold import cors_rules
-from fastapi_cors_scaffold.answers import FLAGS, QUESTIONS
 from fastapi_cors_scaffold.cors_rules import split_list
+from fastapi_cors_scaffold.questions import FLAGS, QUESTION_OF
 from tests.support.paths import REPOSITORY
 from tests.support.rendering import imported_settings
 from tests.support.table import INVALID_ORIGINS, ROWS, SETTINGS, VALID_ORIGINS, Row
@@ -77,7 +77,7 @@ def test_production_adds_only_development_only_refusals(row: Row) -> None:
 
 
 def copier_data(row: Row) -> dict[str, Any]:
-    return {QUESTIONS[name]: value for name, value in row.settings.items()}
+    return {QUESTION_OF[name]: value for name, value in row.settings.items()}
 
 
 @pytest.mark.parametrize("row", ROWS, ids=IDS)
@@ -93,10 +93,10 @@ def test_the_questionnaire(row: Row, tmp_path: Path) -> None:
             return
         with pytest.raises(ValueError, match="Validation error") as refusal:
             copier.run_copy(str(REPOSITORY), destination, data=copier_data(row), defaults=True, vcs_ref="HEAD")
-    question = "allow_credentials" if problem.rule == "origins.wildcard_credentials" else QUESTIONS[problem.setting]
+    question = "allow_credentials" if problem.rule == "origins.wildcard_credentials" else QUESTION_OF[problem.setting]
     assert str(refusal.value).startswith(f"Validation error for question '{question}': ")
     message = str(refusal.value).split(": ", 1)[1]
-    expected = problem.sentence(QUESTIONS[problem.setting]).removeprefix(f"{QUESTIONS[problem.setting]}: ")
+    expected = problem.sentence(QUESTION_OF[problem.setting]).removeprefix(f"{QUESTION_OF[problem.setting]}: ")
     if problem.rule == "regex.compile":
         assert message.startswith(expected.split(" (")[0]), "Copier's own words are allowed only for the error detail"
     else:
@@ -106,7 +106,7 @@ def test_the_questionnaire(row: Row, tmp_path: Path) -> None:
 
 def cli_arguments(row: Row) -> list[str] | None:
     """The `new` flags for the row, or None where flags cannot say it (an empty list, an item a split would trim)."""
-    flags = {name: FLAGS[QUESTIONS[name]] for name in SETTINGS}
+    flags = {name: FLAGS[QUESTION_OF[name]] for name in SETTINGS}
     arguments = []
     for name, value in row.changed.items():
         if isinstance(value, list):
@@ -136,7 +136,7 @@ def test_the_new_command_refuses(row: Row, tmp_path: Path) -> None:
     result = invoke("new", str(destination), "--defaults", *base, *arguments)
 
     assert result.exit_code == 2
-    assert result.stderr == f"error: {problem.sentence(FLAGS[QUESTIONS[problem.setting]])}\n"
+    assert result.stderr == f"error: {problem.sentence(FLAGS[QUESTION_OF[problem.setting]])}\n"
     assert not destination.exists()
 
 
@@ -147,11 +147,11 @@ ACCEPTED_BY_FLAGS = [row for row in ROWS if not row.rule and cli_arguments(row)]
 def test_the_new_command_checks_accept(row: Row) -> None:
     """What `new` runs before Copier: the flags' answers on top of the template's recommendation."""
     from fastapi_cors_scaffold.answers import answer_errors
-    from fastapi_cors_scaffold.shipped import recommendation
+    from fastapi_cors_scaffold.shipped import locate
 
-    answers = {QUESTIONS[name]: value for name, value in row.changed.items()}
+    answers = {QUESTION_OF[name]: value for name, value in row.changed.items()}
 
-    assert answer_errors(answers, recommendation()) == []
+    assert answer_errors(answers, locate().recommendation) == []
 
 
 @pytest.mark.parametrize("row", ACCEPTED_BY_FLAGS[::12], ids=lambda row: row.id)
