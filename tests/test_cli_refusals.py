@@ -52,3 +52,15 @@ def test_bad_data_is_refused_before_the_template_is_looked_for(tmp_path: Path, m
 
     assert result.exit_code == 2
     assert result.stderr == "error: --data 'no-equals-sign' is not KEY=VALUE, e.g. --data 'min_fastapi=0.166'.\n"
+
+
+def test_ctrl_c_is_one_line_and_exit_130(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+
+    def interrupted() -> shipped.Template:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(shipped, "locate", interrupted)
+    result = invoke("update", "--defaults")
+
+    assert (result.exit_code, result.stderr) == (130, "Interrupted.\n")

@@ -33,7 +33,8 @@ class RefusingGroup(TyperGroup):
     """The command group, and the one place a `Refusal` becomes one line on stderr and exit status 2.
 
     The console script and Typer's test runner both run the group's `invoke`, which runs the main callback and the
-    command; an interrupted prompt leaves nothing behind (`new` removes what it began), so it says so, exit 130.
+    command. Ctrl-C is exit 130 without a traceback; `new` has removed what it began, an update may have written
+    some files (`git status` shows them).
     """
 
     def invoke(self, ctx: Context) -> Any:
@@ -43,7 +44,7 @@ class RefusingGroup(TyperGroup):
             typer.echo(f"error: {' '.join(str(refusal).splitlines())}", err=True)
             raise typer.Exit(2) from None
         except KeyboardInterrupt:
-            typer.echo("Interrupted; nothing was written.", err=True)
+            typer.echo("Interrupted.", err=True)
             raise typer.Exit(130) from None
 
 
