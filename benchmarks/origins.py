@@ -61,35 +61,27 @@ def origins(installed: Installed, options: Options) -> list[Row]:
         for count, key in keys.items()
     ]
     first, last = ORIGIN_COUNTS[0], ORIGIN_COUNTS[-1]
-    rows.append(
-        Row(
-            "origins",
-            "server CPU per preflight (wrk): slope",
-            round(fit_slope(list(micros), list(micros.values())) * 1000, 2),
-            "µs/1000 origins",
-            baseline_what=f"server CPU per preflight, {first} origin",
-            baseline=round(micros[first], 1),
-            ratio=round(micros[last] / micros[first], 3),
-            target="report",
-            note=f"server slope: least squares over {ORIGIN_COUNTS}; ratio = CPU per preflight with {last} / {first}",
-        )
+    server = slope_row("server CPU per preflight (wrk)", micros, 1)
+    server.note = f"server slope: least squares over {ORIGIN_COUNTS}; ratio = CPU per preflight with {last} / {first}"
+    app = slope_row("preflight through the app in-process", direct, 2)
+    app.target, app.met = f"flat: {last} ≤ {FLAT}x {first}", app.ratio is not None and app.ratio <= FLAT
+    app.note = (
+        "in-process: the generated app called directly (no server, no network, CPU time, best of 7 batches);"
+        f" ratio = time per preflight with {last} origins / {first}"
     )
-    growth = direct[last] / direct[first]
-    rows.append(
-        Row(
-            "origins",
-            "preflight through the app in-process: slope",
-            round(fit_slope(list(direct), list(direct.values())) * 1000, 3),
-            "µs/1000 origins",
-            baseline_what=f"in-process preflight, {first} origin",
-            baseline=round(direct[first], 2),
-            ratio=round(growth, 3),
-            target=f"flat: {last} ≤ {FLAT}x {first}",
-            met=growth <= FLAT,
-            note=(
-                "in-process: the generated app called directly (no server, no network, CPU time, best of 7 batches);"
-                f" ratio = time per preflight with {last} origins / {first}"
-            ),
-        )
+    return [*rows, server, app]
+
+
+def slope_row(what: str, micros: dict[int, float], digits: int) -> Row:
+    """Microseconds per 1000 more origins (least squares), against the time with the fewest origins."""
+    first, last = min(micros), max(micros)
+    return Row(
+        "origins",
+        f"{what}: slope",
+        round(fit_slope(list(micros), list(micros.values())) * 1000, digits + 1),
+        "µs/1000 origins",
+        baseline_what=f"{what}, {first} origin",
+        baseline=round(micros[first], digits),
+        ratio=round(micros[last] / micros[first], 3),
+        target="report",
     )
-    return rows
