@@ -18,6 +18,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import asdict
 from pathlib import Path
 
+import benchmarks
 from benchmarks.cli import cli
 from benchmarks.environments import ENVIRONMENTS, Installed, install
 from benchmarks.fleet import fleet
@@ -75,7 +76,9 @@ def measure(options: Options) -> list[Row]:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m benchmarks", description=(__doc__ or "").split("\n\n")[0])
+    parser = argparse.ArgumentParser(
+        prog="python -m benchmarks", description=(benchmarks.__doc__ or "").split("\n\n")[0]
+    )
     parser.add_argument("--runs", type=int, default=5, help="measured runs per figure (default 5)")
     parser.add_argument("--duration", type=int, default=3, help="seconds per wrk run (default 3)")
     parser.add_argument("--connections", type=int, default=32, help="wrk connections (default 32)")
