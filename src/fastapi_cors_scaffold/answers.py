@@ -1,4 +1,4 @@
-"""Answers to the template's questions: from command-line flags to Copier data, and from answers to a `Policy`.
+"""Answers to the template's questions: `--data` as Copier takes it, and from answers to a `Policy` and back to errors.
 
 A CORS answer present in Copier's data is stored in .copier-answers.yml and pinned across updates; one left out is
 not stored and takes the template's current recommendation on every update. So `new` passes exactly the answers
@@ -14,53 +14,9 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from fastapi_cors_scaffold.cors_rules import Problem, split_list
+from fastapi_cors_scaffold.errors import Refusal
 from fastapi_cors_scaffold.policy import Policy, problems
-
-# Question name in copier.yml -> field of `Policy` (Starlette's keyword argument).
-CORS_QUESTIONS = {
-    "allow_origins": "allow_origins",
-    "allow_origin_regex": "allow_origin_regex",
-    "allow_credentials": "allow_credentials",
-    "allow_methods": "allow_methods",
-    "allow_headers": "allow_headers",
-    "expose_headers": "expose_headers",
-    "max_age": "max_age",
-}
-
-QUESTIONS = {field: question for question, field in CORS_QUESTIONS.items()}
-# Old question name -> its new name: answers files written by earlier releases still hold the old one.
-RENAMED = {"allowed_origins": "allow_origins"}
-
-# Question name -> the `new` flag that answers it, to name the flag in error messages.
-FLAGS = {
-    "project_name": "--name",
-    "project_slug": "--slug",
-    "package_name": "--package",
-    "description": "--description",
-    "python_version": "--python",
-    "customize": "--customize",
-    "allow_origins": "--origin",
-    "allow_origin_regex": "--regex",
-    "allow_credentials": "--credentials/--no-credentials",
-    "allow_methods": "--method",
-    "allow_headers": "--header",
-    "expose_headers": "--expose-header",
-    "max_age": "--max-age",
-    "docker": "--docker/--no-docker",
-    "ci_workflow": "--ci/--no-ci",
-    "pre_commit": "--pre-commit/--no-pre-commit",
-    "renovate": "--renovate/--no-renovate",
-}
-
-
-def split_items(values: Iterable[str]) -> list[str]:
-    """Repeated flags and comma-separated lists alike, split and trimmed as the prompt and the environment do."""
-    return [item for value in values for item in split_list(value)]
-
-
-def given(answers: Mapping[str, Any]) -> dict[str, Any]:
-    """The answers actually given: a flag left out (None) must not reach Copier, or it would be pinned."""
-    return {name: value for name, value in answers.items() if value is not None}
+from fastapi_cors_scaffold.questions import CORS, FIELD_OF, FLAGS, QUESTION_OF, RENAMED, Kind
 
 
 def parse_data(pairs: Iterable[str]) -> dict[str, str]:
@@ -69,7 +25,7 @@ def parse_data(pairs: Iterable[str]) -> dict[str, str]:
     for pair in pairs:
         key, equals, value = pair.partition("=")
         if not equals or not key.strip():
-            raise ValueError(f"--data {pair!r} is not KEY=VALUE, e.g. --data 'min_fastapi=0.166'.")
+            raise Refusal(f"--data {pair!r} is not KEY=VALUE, e.g. --data 'min_fastapi=0.166'.")
         data[key.strip()] = value
     return data
 
@@ -90,11 +46,12 @@ def typed_data(data: Mapping[str, str]) -> dict[str, Any]:
     import yaml
 
     typed: dict[str, Any] = {}
+    kinds = {question.key: question.kind for question in CORS}
     for question, value in data.items():
-        if question not in CORS_QUESTIONS:
+        if question not in kinds:
             continue
         try:
-            typed[question] = value if question == "allow_origin_regex" else yaml.safe_load(value)
+            typed[question] = value if kinds[question] is Kind.REGEX else yaml.safe_load(value)
         except yaml.YAMLError:
             typed[question] = value
     return typed
@@ -121,19 +78,19 @@ def policy_from_answers(answers: Mapping[str, Any], recommended: Policy) -> Poli
     """The policy a project runs with: its answers where given, the template's recommendation elsewhere."""
     answers = current_names(answers)
     fields: dict[str, Any] = {}
-    for question, field in CORS_QUESTIONS.items():
-        if question not in answers:
+    for question in CORS:
+        if question.key not in answers or not question.field:
             continue
-        value = answers[question]
-        if field == "allow_origin_regex":
-            fields[field] = str(value) if value else None
-        elif field == "allow_credentials":
-            fields[field] = bool(value)
-        elif field == "max_age":
-            fields[field] = int(value)
+        value = answers[question.key]
+        if question.kind is Kind.REGEX:
+            fields[question.field] = str(value) if value else None
+        elif question.kind is Kind.BOOL:
+            fields[question.field] = bool(value)
+        elif question.kind is Kind.INT:
+            fields[question.field] = int(value)
         else:
-            fields[field] = as_list(value)
-    return Policy(**{**_fields_of(recommended), **fields})
+            fields[question.field] = as_list(value)
+    return dataclasses.replace(recommended, **fields)
 
 
 def answer_errors(answers: Mapping[str, Any], recommended: Policy, spelled: Mapping[str, str] = FLAGS) -> list[str]:
@@ -141,10 +98,10 @@ def answer_errors(answers: Mapping[str, Any], recommended: Policy, spelled: Mapp
 
     Run before Copier, so a bad answer is refused in one line before anything is rendered.
     """
-    if not any(question in answers for question in CORS_QUESTIONS):
+    if not any(question in answers for question in FIELD_OF):
         return []
     return [
-        problem.sentence(spelled.get(QUESTIONS[problem.setting], QUESTIONS[problem.setting]))
+        problem.sentence(spelled.get(QUESTION_OF[problem.setting], QUESTION_OF[problem.setting]))
         for problem in problems(policy_from_answers(answers, recommended))
     ]
 
@@ -156,12 +113,12 @@ def stored_answer_errors(answers: Mapping[str, Any], recommended: Policy) -> lis
     a traceback, so `update` says this first.
     """
     answers = current_names(answers)
-    stored = {question: answers[question] for question in CORS_QUESTIONS if question in answers}
+    stored = {question: answers[question] for question in FIELD_OF if question in answers}
     return [
-        f"{problem.sentence(QUESTIONS[problem.setting])} Update with --data '{QUESTIONS[problem.setting]}="
-        f"{_replacement(problem, stored.get(QUESTIONS[problem.setting]))}'."
+        f"{problem.sentence(QUESTION_OF[problem.setting])} Update with --data '{QUESTION_OF[problem.setting]}="
+        f"{_replacement(problem, stored.get(QUESTION_OF[problem.setting]))}'."
         for problem in problems(policy_from_answers(stored, recommended))
-        if QUESTIONS[problem.setting] in stored
+        if QUESTION_OF[problem.setting] in stored
     ]
 
 
@@ -182,7 +139,7 @@ def recommended_policy(questions: Mapping[str, Any]) -> Policy:
     defaults = {
         question: _recommended(spec["default"])
         for question, spec in questions.items()
-        if question in CORS_QUESTIONS and isinstance(spec, Mapping) and "default" in spec
+        if question in FIELD_OF and isinstance(spec, Mapping) and "default" in spec
     }
     recommended = policy_from_answers({**defaults, "allow_credentials": False}, Policy())
     # Credentials default to on unless the origins are '*' (a Jinja default in copier.yml): follow the same rule.
@@ -200,7 +157,3 @@ def _recommended(default: Any) -> Any:
     environment = SandboxedEnvironment()
     environment.filters["to_json"] = json.dumps
     return yaml.safe_load(environment.from_string(default).render())
-
-
-def _fields_of(policy: Policy) -> dict[str, Any]:
-    return {field: getattr(policy, field) for field in CORS_QUESTIONS.values()}

@@ -18,6 +18,7 @@ from html import escape
 from typing import TYPE_CHECKING, Any
 
 from fastapi_cors_scaffold.browser import Request
+from fastapi_cors_scaffold.errors import Refusal
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Frame
@@ -47,7 +48,7 @@ async ([url, init, names, milliseconds]) => {
 """
 
 
-class BrowserUnavailable(Exception):
+class BrowserUnavailable(Refusal):
     """No browser, or no Playwright, to run the request in."""
 
 

@@ -1,30 +1,55 @@
 """The `fastapi-cors-scaffold` command: thin Typer commands over the package's modules.
 
 Each command parses, calls the library, prints. Copier and the HTTP client are imported inside the commands that
-use them, so `--help` and `lint` start fast. Exit status: 0 fine, 1 blocked or findings, 2 bad input or refusal.
+use them, so `--help` and `lint` start fast. Exit status: 0 fine, 1 blocked or findings, 2 bad input or refusal
+(any `Refusal`, from a command or the library, printed as one line by `RefusingGroup`). A command that needs the
+template locates it once (`shipped.locate`) and hands it down.
 """
 
 from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Callable
 from enum import StrEnum
+from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, NoReturn, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
+from typer.core import TyperGroup
+
+from fastapi_cors_scaffold.errors import Refusal
 
 if TYPE_CHECKING:
     from rich.console import Console
+    from typer._click import Context  # the click Typer vendors, whose Context its group takes
 
     from fastapi_cors_scaffold.browser import Request
     from fastapi_cors_scaffold.chromium import Seen
-    from fastapi_cors_scaffold.policy import Policy
+    from fastapi_cors_scaffold.fleet import Options
 
-T = TypeVar("T")
+
+class RefusingGroup(TyperGroup):
+    """The command group, and the one place a `Refusal` becomes one line on stderr and exit status 2.
+
+    The console script and Typer's test runner both run the group's `invoke`, which runs the main callback and the
+    command. Ctrl-C is exit 130 without a traceback; `new` has removed what it began, an update may have written
+    some files (`git status` shows them).
+    """
+
+    def invoke(self, ctx: Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except Refusal as refusal:
+            typer.echo(f"error: {' '.join(str(refusal).splitlines())}", err=True)
+            raise typer.Exit(2) from None
+        except KeyboardInterrupt:
+            typer.echo("Interrupted.", err=True)
+            raise typer.Exit(130) from None
+
 
 app = typer.Typer(
+    cls=RefusingGroup,
     name="fastapi-cors-scaffold",
     help="Start FastAPI services with CORS configured correctly, keep them up to date, and check CORS anywhere.",
     no_args_is_help=True,
@@ -67,32 +92,26 @@ class Conflict(StrEnum):
     rej = "rej"
 
 
-def _print_version(value: bool) -> None:
-    if not value:
+@app.callback(invoke_without_command=True)
+def main(
+    show_version: Annotated[
+        bool, typer.Option("--version", help="Print the version and the template it ships.")
+    ] = False,
+) -> None:
+    """Runs before any command, inside the group's `invoke`, so a missing template is one line too."""
+    if not show_version:
         return
     from importlib.metadata import version
 
-    from fastapi_cors_scaffold.shipped import shipped_release
+    from fastapi_cors_scaffold.shipped import locate
 
-    release = _scaffolding(shipped_release)
-    typer.echo(f"fastapi-cors-scaffold {version('fastapi-cors-scaffold')}, template {release}")
+    typer.echo(f"fastapi-cors-scaffold {version('fastapi-cors-scaffold')}, template {locate().release()}")
     raise typer.Exit()
-
-
-@app.callback()
-def main(
-    show_version: Annotated[
-        bool,
-        typer.Option(
-            "--version", callback=_print_version, is_eager=True, help="Print the version and the template it ships."
-        ),
-    ] = False,
-) -> None:
-    pass
 
 
 @app.command()
 def new(
+    ctx: typer.Context,
     destination: Annotated[
         Path, typer.Argument(metavar="DEST", help="Directory to create; it must not exist or be empty.")
     ],
@@ -155,53 +174,24 @@ def new(
     leave out follows the template's recommendation on each `update`. Questions without a flag are asked, unless
     --defaults.
     """
-    from fastapi_cors_scaffold.answers import (
-        FLAGS,
-        answer_errors,
-        given,
-        parse_data,
-        split_items,
-        typed_data,
-        unknown_data_error,
-    )
+    from fastapi_cors_scaffold.answers import answer_errors, parse_data, typed_data, unknown_data_error
+    from fastapi_cors_scaffold.questions import FLAGS, answers_from_flags
+    from fastapi_cors_scaffold.shipped import locate
 
-    answers = given(
-        {
-            "project_name": name,
-            "project_slug": slug,
-            "package_name": package,
-            "description": description,
-            "python_version": python,
-            "customize": split_items(customize) if customize else None,
-            "allow_origins": split_items(origin) if origin is not None else None,
-            "allow_origin_regex": regex,
-            "allow_credentials": credentials,
-            "allow_methods": split_items(method) if method is not None else None,
-            "allow_headers": split_items(header) if header is not None else None,
-            "expose_headers": split_items(expose_header) if expose_header is not None else None,
-            "max_age": max_age,
-            "docker": docker,
-            "ci_workflow": ci,
-            "pre_commit": pre_commit,
-            "renovate": renovate,
-        }
-    )
-    try:
-        extra = parse_data(data or [])
-    except ValueError as error:
-        _fail(str(error))
-    if unknown := unknown_data_error(extra, _questions()):
-        _fail(unknown)
+    answers = answers_from_flags(ctx.params)
+    extra = parse_data(data or [])
+    template = locate()
+    if unknown := unknown_data_error(extra, template.question_names):
+        raise Refusal(unknown)
     from_data = typed_data(extra)
     spelled = {**FLAGS, **{question: f"--data {question}" for question in from_data if question not in answers}}
-    problems = answer_errors({**from_data, **answers}, _recommendation(), spelled)
-    if problems:
-        _fail(problems[0])
+    if problems := answer_errors({**from_data, **answers}, template.recommendation, spelled):
+        raise Refusal(problems[0])
     _need_terminal_unless(defaults)
     from fastapi_cors_scaffold.scaffold import new_project
 
-    created = _scaffolding(
-        lambda: new_project(destination, {**extra, **answers}, defaults=defaults, quiet=quiet, source=template_source)
+    created = new_project(
+        destination, {**extra, **answers}, template, defaults=defaults, quiet=quiet, source=template_source
     )
     typer.echo(f"Created {destination} from template {created.ref} ({created.source}).")
     typer.echo(f"Next: cd {destination} && git init && git add -A && git commit -m 'Start from fastapi-cors-scaffold'")
@@ -237,29 +227,28 @@ def update(
     skipped.
     """
     from fastapi_cors_scaffold.answers import parse_data, stored_answer_errors, typed_data, unknown_data_error
+    from fastapi_cors_scaffold.fleet import Options
+    from fastapi_cors_scaffold.shipped import locate
 
-    try:
-        extra = parse_data(data or [])
-    except ValueError as error:
-        _fail(str(error))
-    if unknown := unknown_data_error(extra, _questions()):
-        _fail(unknown)
+    extra = parse_data(data or [])
+    template = locate()
+    if unknown := unknown_data_error(extra, template.question_names):
+        raise Refusal(unknown)
     targets = paths or [Path(".")]
     single = len(targets) == 1 and (targets[0] / ".copier-answers.yml").is_file() and not (test or as_json)
     if not single:
-        _update_fleet(targets, extra, defaults=defaults, conflict=conflict, vcs_ref=vcs_ref, test=test, as_json=as_json)
+        options = Options(extra, defaults, conflict.value, vcs_ref, template, test)
+        _update_fleet(targets, options, as_json=as_json)
         return
     destination = targets[0]
     stored = _stored_answers(destination)
-    if problems := stored_answer_errors({**stored, **typed_data(extra)}, _recommendation()):
-        _fail(problems[0])
+    if problems := stored_answer_errors({**stored, **typed_data(extra)}, template.recommendation):
+        raise Refusal(problems[0])
     _need_terminal_unless(defaults)
     from fastapi_cors_scaffold.scaffold import update_project
 
-    updated = _scaffolding(
-        lambda: update_project(
-            destination, extra, defaults=defaults, conflict=conflict.value, vcs_ref=vcs_ref, quiet=quiet
-        )
+    updated = update_project(
+        destination, extra, template, defaults=defaults, conflict=conflict.value, vcs_ref=vcs_ref, quiet=quiet
     )
     if updated.before == updated.after:
         typer.echo(f"{destination} is at template {updated.after}; re-applied it.")
@@ -270,30 +259,17 @@ def update(
         raise typer.Exit(1)
 
 
-def _update_fleet(
-    targets: list[Path],
-    data: dict[str, Any],
-    *,
-    defaults: bool,
-    conflict: Conflict,
-    vcs_ref: str | None,
-    test: bool,
-    as_json: bool,
-) -> None:
-    from fastapi_cors_scaffold.fleet import FleetError, Options, find_projects, outcomes_json, print_outcomes
-    from fastapi_cors_scaffold.fleet import update_fleet as run_fleet
-    from fastapi_cors_scaffold.shipped import question_names
+def _update_fleet(targets: list[Path], options: Options, *, as_json: bool) -> None:
+    from fastapi_cors_scaffold.fleet import find_projects, outcomes_json, print_outcomes, update_fleet
 
     if len(targets) == 1 and not targets[0].is_dir():
-        _fail(f"{targets[0]} has no .copier-answers.yml: it was not made by `new` or `copier copy`.")
-    if not defaults:
-        _fail("Updating several projects asks nothing: pass --defaults (and --data to change an answer in all).")
-    try:
-        projects = find_projects(targets, _scaffolding(question_names))
-    except FleetError as error:
-        _fail(str(error))
-    options = Options(data, defaults, conflict.value, vcs_ref, test)
-    outcomes = run_fleet(projects, options)
+        raise Refusal(f"{targets[0]} has no .copier-answers.yml: it was not made by `new` or `copier copy`.")
+    if not options.defaults:
+        raise Refusal(
+            "Updating several projects asks nothing: pass --defaults (and --data to change an answer in all)."
+        )
+    projects = find_projects(targets, options.template.question_names)
+    outcomes = update_fleet(projects, options)
     if as_json:
         typer.echo(json.dumps(outcomes_json(outcomes), indent=2))
     else:
@@ -353,30 +329,26 @@ def check(
     from fastapi_cors_scaffold.cors_rules import origin_problem
 
     if origin != "null" and (problem := origin_problem(origin, "--origin")):
-        _fail(f"{problem.sentence().rstrip('.')}; 'null' is accepted too (sandboxed iframes, file: pages).")
+        raise Refusal(f"{problem.sentence().rstrip('.')}; 'null' is accepted too (sandboxed iframes, file: pages).")
     if not is_token(method):
-        _fail(f"--method {method!r} is not an HTTP method name, e.g. GET, POST, PUT, PATCH.")
+        raise Refusal(f"--method {method!r} is not an HTTP method name, e.g. GET, POST, PUT, PATCH.")
     if reason := forbidden_method_reason(method):
-        _fail(f"--method {method}: {reason}; no page can send it.")
+        raise Refusal(f"--method {method}: {reason}; no page can send it.")
     if not (math.isfinite(timeout) and timeout > 0):
-        _fail(f"--timeout {timeout:g} is not a positive number of seconds, e.g. 10.")
+        raise Refusal(f"--timeout {timeout:g} is not a positive number of seconds, e.g. 10.")
     headers = tuple(_header_pair(raw) for raw in header or [])
     read = tuple(read_header or [])
     for name in read:
         if not is_token(name):
-            _fail(f"--read-header {name!r} is not a header name, e.g. X-Total-Count.")
-    from fastapi_cors_scaffold.probe import ProbeError
+            raise Refusal(f"--read-header {name!r} is not a header name, e.g. X-Total-Count.")
     from fastapi_cors_scaffold.probe import check as probe_check
     from fastapi_cors_scaffold.probe import scan as probe_scan
     from fastapi_cors_scaffold.report import browser_json, print_browser, print_verdict, specific_grants, verdict_json
 
     request = Request(url, origin, method, headers, credentials, read)
     seen = _in_chromium(request, timeout) if in_browser else None
-    try:
-        verdict = probe_check(request, timeout=timeout)
-        grants = probe_scan(url, origin, timeout=timeout) if scan else None
-    except ProbeError as error:
-        _fail(str(error))
+    verdict = probe_check(request, timeout=timeout)
+    grants = probe_scan(url, origin, timeout=timeout) if scan else None
     if as_json:
         report = verdict_json(verdict, grants)
         if seen is not None:
@@ -398,6 +370,7 @@ class LintFormat(StrEnum):
 
 @app.command()
 def lint(
+    ctx: typer.Context,
     paths: Annotated[
         list[Path] | None,
         typer.Argument(
@@ -434,33 +407,19 @@ def lint(
     recommendation. Exit 1 when there is an error (with --strict: or a warning or a value not read), 2 when there is
     nothing to read or the input is bad.
     """
-    from fastapi_cors_scaffold.answers import split_items
-    from fastapi_cors_scaffold.configuration import Configuration, ConfigurationError, Reading, read_configurations
+    from fastapi_cors_scaffold.configuration import Configuration, Reading, read_configurations
     from fastapi_cors_scaffold.lint import Severity, audit
     from fastapi_cors_scaffold.lint_report import audits_json, audits_sarif, print_audits
+    from fastapi_cors_scaffold.questions import overrides_from_flags
+    from fastapi_cors_scaffold.shipped import locate
 
-    overrides: dict[str, Any] = {
-        "allow_origins": tuple(split_items(origin)) if origin is not None else None,
-        "allow_origin_regex": (regex or None) if regex is not None else None,
-        "allow_credentials": credentials,
-        "allow_methods": tuple(split_items(method)) if method is not None else None,
-        "allow_headers": tuple(split_items(header)) if header is not None else None,
-        "expose_headers": tuple(split_items(expose_header)) if expose_header is not None else None,
-        "max_age": max_age,
-    }
-    given = {name: value for name, value in overrides.items() if value is not None}
-    if regex == "":
-        given["allow_origin_regex"] = None
+    given = overrides_from_flags(ctx.params)
+    recommended = cache(lambda: locate().recommendation)  # only an answers file, or no PATH, needs the template
     if not paths and given:
-        on_top = Configuration(
-            Path("."), None, "the command line, on the template's recommendation", (), _recommendation()
-        )
+        on_top = Configuration(Path("."), None, "the command line, on the template's recommendation", (), recommended())
         reading = Reading([on_top], [])
     else:
-        try:
-            reading = read_configurations(paths or [Path(".")], _recommendation)
-        except ConfigurationError as error:
-            _fail(str(error))
+        reading = read_configurations(paths or [Path(".")], recommended)
     audits = [
         audit(configuration, given, service_url=service_url, production=production)
         for configuration in reading.configurations
@@ -494,56 +453,18 @@ def template(
 ) -> None:
     """Print the source `new` records, for plain `copier copy`: this template's repository URL (or
     $FASTAPI_CORS_SCAFFOLD_TEMPLATE); or the local history file, or write a mirror."""
-    from fastapi_cors_scaffold.shipped import chosen_source, install_template
+    from fastapi_cors_scaffold.shipped import chosen_source, locate
 
     if mirror is not None:
-        from fastapi_cors_scaffold.shipped import write_template_mirror
-
-        ref = _scaffolding(lambda: write_template_mirror(mirror))
+        ref = locate().write_mirror(mirror)
         typer.echo(f"Wrote {mirror}: a bare git repository, tip {ref}. Push it: git -C {mirror} push --mirror URL")
         return
     if bundle:
-        installed = _scaffolding(lambda: install_template(need_user_copy=True))
+        installed = locate().install(need_user_copy=True)
         typer.echo(str(installed.history))
         typer.echo(f"template version {installed.ref}", err=True)
         return
-    typer.echo(_scaffolding(lambda: chosen_source(None)))
-
-
-def _scaffolding(action: Callable[[], T]) -> T:
-    """Run a template action, turning its refusals into one line and exit status 2."""
-    from fastapi_cors_scaffold.history import HistoryError
-    from fastapi_cors_scaffold.shipped import ScaffoldError
-
-    try:
-        return action()
-    except (ScaffoldError, HistoryError) as error:
-        _fail(str(error))
-    except KeyboardInterrupt:
-        typer.echo("Interrupted; nothing was written.", err=True)
-        raise typer.Exit(130) from None
-
-
-def _recommendation() -> Policy:
-    from fastapi_cors_scaffold.shipped import ScaffoldError, recommendation
-
-    try:
-        return recommendation()
-    except ScaffoldError as error:
-        _fail(str(error))
-
-
-def _questions() -> list[str]:
-    """The question names of the shipped template's copier.yml."""
-    import yaml
-
-    from fastapi_cors_scaffold.shipped import ScaffoldError, template_files
-
-    try:
-        loaded = yaml.safe_load((template_files() / "copier.yml").read_text(encoding="utf-8"))
-    except ScaffoldError as error:
-        _fail(str(error))
-    return [key for key in loaded if not key.startswith("_")]
+    typer.echo(chosen_source(None))
 
 
 def _stored_answers(project: Path) -> dict[str, Any]:
@@ -559,7 +480,9 @@ def _stored_answers(project: Path) -> dict[str, Any]:
 
 def _need_terminal_unless(defaults: bool) -> None:
     if not defaults and not sys.stdin.isatty():
-        _fail("Questions without a flag need a terminal to be asked: pass --defaults to take the recommendations.")
+        raise Refusal(
+            "Questions without a flag need a terminal to be asked: pass --defaults to take the recommendations."
+        )
 
 
 def _header_pair(raw: str) -> tuple[str, str]:
@@ -569,31 +492,22 @@ def _header_pair(raw: str) -> tuple[str, str]:
     name, colon, value = raw.partition(":")
     name = name.strip()
     if not is_token(name):
-        _fail(f"--header {raw!r} is not 'Name: value', e.g. 'Content-Type: application/json'.")
+        raise Refusal(f"--header {raw!r} is not 'Name: value', e.g. 'Content-Type: application/json'.")
     value = value.strip() if colon else "1"
     if problem := header_value_problem(value):
-        _fail(f"--header {raw!r}: {problem}")
+        raise Refusal(f"--header {raw!r}: {problem}")
     return name, value
 
 
 def _in_chromium(request: Request, timeout: float) -> Seen:
     """The request run by headless Chromium for --browser; no browser or no Playwright is one line, exit 2."""
-    from fastapi_cors_scaffold.chromium import BrowserUnavailable, chromium, run
+    from fastapi_cors_scaffold.chromium import chromium, run
 
-    try:
-        with chromium() as browser:
-            return run(browser, request, timeout)
-    except BrowserUnavailable as error:
-        _fail(str(error))
+    with chromium() as browser:
+        return run(browser, request, timeout)
 
 
 def _console() -> Console:
     from rich.console import Console
 
     return Console(highlight=False, soft_wrap=True)
-
-
-def _fail(message: str) -> NoReturn:
-    """Bad input or a refusal: one line on stderr, exit status 2."""
-    typer.echo(f"error: {' '.join(message.splitlines())}", err=True)
-    raise typer.Exit(2)

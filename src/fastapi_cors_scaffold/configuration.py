@@ -8,26 +8,20 @@ readers cannot work out statically is an `Unknown` that says where it comes from
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from fastapi_cors_scaffold.errors import Refusal
 from fastapi_cors_scaffold.policy import Policy
+from fastapi_cors_scaffold.questions import QUESTION_OF
 
 ANSWERS_FILE = ".copier-answers.yml"
-POLICY_FIELDS = tuple(field.name for field in fields(Policy))
-STARLETTE_DEFAULTS = Policy(
-    allow_origins=(),
-    allow_origin_regex=None,
-    allow_credentials=False,
-    allow_methods=("GET",),
-    allow_headers=(),
-    expose_headers=(),
-    max_age=600,
-)
+POLICY_FIELDS = tuple(QUESTION_OF)
+STARLETTE_DEFAULTS = Policy()
 
 
-class ConfigurationError(Exception):
+class ConfigurationError(Refusal):
     """Bad input: a path that does not exist or cannot be parsed, or nothing to read at all."""
 
 

@@ -14,9 +14,9 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
-from fastapi_cors_scaffold.answers import CORS_QUESTIONS
 from fastapi_cors_scaffold.configuration import POLICY_FIELDS, Configuration, ConfigurationError, Setting
 from fastapi_cors_scaffold.policy import Policy
+from fastapi_cors_scaffold.questions import FIELD_OF
 
 DATA_SUFFIXES = (".yml", ".yaml", ".json", ".toml")
 ANSWERS_MARKERS = ("_src_path", "_commit")
@@ -48,10 +48,10 @@ def read_data_file(path: Path, recommended: Callable[[], Policy], *, explicit: b
             raise ConfigurationError(f"{path} does not hold a mapping of settings.")
         return None
     if is_answers_file(path, data):
-        questions = [question for question in CORS_QUESTIONS if question in data]
+        questions = [question for question in FIELD_OF if question in data]
         if not explicit and not questions and TEMPLATE_NAME not in str(data.get("_src_path", "")):
             return None
-        settings = tuple(Setting(CORS_QUESTIONS[q], data[q], lines.get(q)) for q in questions)
+        settings = tuple(Setting(FIELD_OF[q], data[q], lines.get(q)) for q in questions)
         return Configuration(path, None, "Copier answers", settings, recommended(), answers=True)
     section, prefix = _keyword_section(data)
     given = tuple(Setting(name, section[name], lines.get(prefix + name)) for name in POLICY_FIELDS if name in section)
@@ -78,7 +78,7 @@ def _keyword_section(data: Mapping[str, Any]) -> tuple[Mapping[str, Any], str]:
 
 def _mentions_cors(path: Path) -> bool:
     text = path.read_text(encoding="utf-8", errors="replace")
-    return any(name in text for name in (*POLICY_FIELDS, *CORS_QUESTIONS, *ANSWERS_MARKERS))
+    return any(name in text for name in (*POLICY_FIELDS, *FIELD_OF, *ANSWERS_MARKERS))
 
 
 def is_answers_file(path: Path, data: Mapping[str, Any]) -> bool:

@@ -21,11 +21,14 @@ from typing import TYPE_CHECKING, Any, Literal
 
 import yaml
 
-from fastapi_cors_scaffold.answers import CORS_QUESTIONS
 from fastapi_cors_scaffold.configuration import ANSWERS_FILE
+from fastapi_cors_scaffold.errors import Refusal
+from fastapi_cors_scaffold.questions import FIELD_OF
 
 if TYPE_CHECKING:
     from rich.console import Console
+
+    from fastapi_cors_scaffold.shipped import Template
 
 # Questions every release of this template stores, which together tell its answers files from other templates'.
 IDENTIFYING = frozenset({"project_name", "project_slug", "package_name", "customize"})
@@ -41,6 +44,7 @@ class Options:
     defaults: bool
     conflict: Literal["inline", "rej"]
     vcs_ref: str | None
+    template: Template
     test: bool = False
 
 
@@ -62,7 +66,7 @@ class Outcome:
         return self.status in {"updated", "current"} and self.tests_passed is not False
 
 
-class FleetError(Exception):
+class FleetError(Refusal):
     """A path that is neither a project nor a directory holding any."""
 
 
@@ -114,7 +118,6 @@ def update_one(project: Path, options: Options) -> Outcome:
     """Update one project, or say why it was skipped or failed; never raises for the project's own problems."""
     from fastapi_cors_scaffold.answers import stored_answer_errors, typed_data
     from fastapi_cors_scaffold.scaffold import update_project
-    from fastapi_cors_scaffold.shipped import ScaffoldError, recommendation
 
     name = str(project)
     if _repository(project) is None:
@@ -122,7 +125,7 @@ def update_one(project: Path, options: Options) -> Outcome:
     status = _git(project, "status", "--porcelain", "--", ".")
     if status.stdout.strip():
         return Outcome(name, "skipped", reason="uncommitted changes: commit or stash them first")
-    refused = stored_answer_errors({**_answers(project), **typed_data(options.data)}, recommendation())
+    refused = stored_answer_errors({**_answers(project), **typed_data(options.data)}, options.template.recommendation)
     if refused:
         return Outcome(name, "failed", reason=refused[0])
     before = _policy(project)
@@ -130,12 +133,13 @@ def update_one(project: Path, options: Options) -> Outcome:
         updated = update_project(
             project,
             options.data,
+            options.template,
             defaults=options.defaults,
             conflict=options.conflict,
             vcs_ref=options.vcs_ref,
             quiet=True,
         )
-    except ScaffoldError as error:
+    except Refusal as error:
         return Outcome(name, "failed", reason=str(error))
     except Exception as error:  # a fleet keeps going: one project's surprise is that project's failure
         return Outcome(name, "failed", reason=f"{type(error).__name__}: {' '.join(str(error).split())}")
@@ -267,7 +271,7 @@ def _changed_recommendations(project: Path, before: Mapping[str, Any], after: Ma
     """Settings the project follows (not stored in its answers) whose value the update changed: `name old → new`."""
     if not before or not after:
         return ()
-    pinned = {CORS_QUESTIONS[key] for key in _answers(project) if key in CORS_QUESTIONS}
+    pinned = {FIELD_OF[key] for key in _answers(project) if key in FIELD_OF}
     return tuple(
         f"{field} {_shown(before[field])} → {_shown(after[field])}"
         for field in after

@@ -28,6 +28,11 @@ from pathlib import Path
 
 from packaging.version import InvalidVersion, Version
 
+try:
+    from fastapi_cors_scaffold.errors import Refusal
+except ImportError:  # loaded by path (hatch_build.py, the release workflow) before the package is importable
+    Refusal = Exception  # type: ignore[misc,assignment]
+
 # The rules module and its messages live in the package; the template links to them (template/ and includes/).
 RULES_PATHS = ("src/fastapi_cors_scaffold/cors_rules.py", "src/fastapi_cors_scaffold/cors_messages.json")
 TEMPLATE_PATHS = ("copier.yml", "includes", "template", *RULES_PATHS)
@@ -44,7 +49,7 @@ _BUILDER = {
 }
 
 
-class HistoryError(Exception):
+class HistoryError(Refusal):
     """Git is missing, or the checkout or bundle cannot give the template's history."""
 
 

@@ -18,11 +18,12 @@ from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import Any
 
-from fastapi_cors_scaffold.answers import CORS_QUESTIONS, policy_from_answers
+from fastapi_cors_scaffold.answers import policy_from_answers
 from fastapi_cors_scaffold.attacks import Attack, attacker_origins, same_site, split_origin
 from fastapi_cors_scaffold.configuration import Configuration, Setting, Unknown
 from fastapi_cors_scaffold.cors_rules import literal_origin, origin_problem, regex_branches
 from fastapi_cors_scaffold.policy import Policy, policy_notes, problems
+from fastapi_cors_scaffold.questions import QUESTION_OF
 
 SHARED_PUBLISHING_HOSTS = frozenset(
     {"codepen.io", "cdpn.io", "jsfiddle.net", "fiddle.jshell.net", "jsbin.com", "codesandbox.io", "stackblitz.com"}
@@ -102,7 +103,6 @@ _BLIND: dict[str, Any] = {
 _UNREAD_ORIGIN = "https://not-read.invalid"  # stands for the items of a list that were not read
 _PLACEHOLDER_SHOWN = f", {_UNREAD_ORIGIN}"
 _LIST_SETTINGS = ("allow_origins", "allow_methods", "allow_headers", "expose_headers")
-_QUESTIONS = {setting: question for question, setting in CORS_QUESTIONS.items()}
 
 
 def audit(
@@ -181,7 +181,7 @@ def _typed(configuration: Configuration, setting: Setting) -> tuple[Any, Finding
     name, value = setting.name, setting.value
     if configuration.answers:
         try:
-            return getattr(policy_from_answers({_QUESTIONS[name]: value}, configuration.defaults), name), None
+            return getattr(policy_from_answers({QUESTION_OF[name]: value}, configuration.defaults), name), None
         except (TypeError, ValueError):
             return _UNUSABLE, _wrong_type(name, value, _EXPECTED[name])
     if name in _LIST_SETTINGS:

@@ -12,13 +12,13 @@ from typing import Any
 from rich.console import Console
 from rich.text import Text
 
-from fastapi_cors_scaffold.answers import CORS_QUESTIONS, FLAGS
 from fastapi_cors_scaffold.lint import Audit, Finding, Severity, Unread
+from fastapi_cors_scaffold.questions import CORS
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 SARIF_LEVELS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
 UNREAD_RULE = "cors/unread"
-_FLAGS = {setting: FLAGS[question] for question, setting in CORS_QUESTIONS.items()}
+_FLAGS = {question.field: question.spelled for question in CORS}
 _SEVERITY_STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
 
 

@@ -16,11 +16,12 @@ import httpx2
 
 from fastapi_cors_scaffold.attacks import Attack, attacker_origins
 from fastapi_cors_scaffold.browser import Headers, Request, Response, Verdict, fetch, grants
+from fastapi_cors_scaffold.errors import Refusal
 
 BODY_PREFIX = 512
 
 
-class ProbeError(Exception):
+class ProbeError(Refusal):
     """The server could not be reached or did not answer HTTP."""
 
 

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from fastapi_cors_scaffold.configuration import POLICY_FIELDS, Configuration, ConfigurationError, Setting, Unknown
+from fastapi_cors_scaffold.questions import CORS
 
 # CORSMiddleware's parameters after `app`, in order, for positional arguments.
 STARLETTE_ORDER = (
@@ -29,8 +30,11 @@ STARLETTE_ORDER = (
 )
 CORS_CLASS = "CORSMiddleware"
 MIDDLEWARE_CLASS = "Middleware"
-GENERATED_PREFIX = "cors_"
 SETTINGS_CLASS_ENDINGS = ("Settings", "BaseModel", "Config", "Configuration")
+# A generated project's Settings field (its environment variable, less the prefix) -> the `Policy` field it sets.
+_GENERATED_FIELDS = {
+    question.variable.lower(): question.field for question in CORS if question.variable and question.field
+}
 _COLLECTIONS: dict[str | None, Callable[[Any], Any]] = {
     "list": list,
     "tuple": tuple,
@@ -413,13 +417,11 @@ def _settings_class(node: ast.ClassDef, reader: _Reader) -> Configuration | None
         settings.append(Setting(name, shown, statement.lineno, ast.unparse(value) if value is not None else None))
     if not settings:
         return None
-    generated = {setting.name.removeprefix(GENERATED_PREFIX) for setting in settings} & set(POLICY_FIELDS)
-    if reader.generated_project and "allow_origins" in generated:
-        judged = tuple(
-            Setting(setting.name.removeprefix(GENERATED_PREFIX), setting.value, setting.line, setting.expression)
-            for setting in settings
-            if setting.name.removeprefix(GENERATED_PREFIX) in POLICY_FIELDS
-            and setting.name.startswith(GENERATED_PREFIX)
-        )
+    judged = tuple(
+        Setting(_GENERATED_FIELDS[setting.name], setting.value, setting.line, setting.expression)
+        for setting in settings
+        if setting.name in _GENERATED_FIELDS
+    )
+    if reader.generated_project and "allow_origins" in {setting.name for setting in judged}:
         return Configuration(reader.path, node.lineno, f"class {node.name}", judged, environment_overrides=True)
     return Configuration(reader.path, node.lineno, f"settings class {node.name}", tuple(settings), informational=True)

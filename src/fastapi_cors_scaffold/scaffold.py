@@ -24,16 +24,16 @@ import yaml
 from copier.errors import CopierAnswersInterrupt, CopierError
 from plumbum import local
 
-from fastapi_cors_scaffold.answers import FLAGS
 from fastapi_cors_scaffold.configuration import ANSWERS_FILE
 from fastapi_cors_scaffold.history import bundle_heads
+from fastapi_cors_scaffold.questions import FLAGS
 from fastapi_cors_scaffold.shipped import (
     USER_BUNDLE,
     InstalledTemplate,
     ScaffoldError,
+    Template,
     canonical_source,
     chosen_source,
-    install_template,
     process_scratch,
     same_source,
 )
@@ -61,7 +61,13 @@ class Created:
 
 
 def new_project(
-    destination: Path, data: Mapping[str, Any], *, defaults: bool, quiet: bool, source: str | None = None
+    destination: Path,
+    data: Mapping[str, Any],
+    template: Template,
+    *,
+    defaults: bool,
+    quiet: bool,
+    source: str | None = None,
 ) -> Created:
     """`copier copy` into `destination` with exactly `data` as answers, recording the chosen source.
 
@@ -70,16 +76,16 @@ def new_project(
     """
     _writable_destination(destination)
     recorded = chosen_source(source)
-    template = install_template() if same_source(recorded, canonical_source()) else None
+    served = template.install() if same_source(recorded, canonical_source()) else None
     created = not destination.exists()
     try:
-        with _copier_errors(), _served(template):
+        with _copier_errors(), _served(served):
             copier.run_copy(
                 recorded,
                 destination,
                 data=dict(data),
                 defaults=defaults,
-                vcs_ref=template.ref if template else None,
+                vcs_ref=served.ref if served else None,
                 unsafe=False,
                 quiet=quiet,
             )
@@ -93,6 +99,7 @@ def new_project(
 def update_project(
     destination: Path,
     data: Mapping[str, Any],
+    template: Template,
     *,
     defaults: bool,
     conflict: Literal["inline", "rej"],
@@ -107,16 +114,16 @@ def update_project(
     before = _recorded(destination)
     source = str(before.get("_src_path", ""))
     commit = str(before.get("_commit", ""))
-    template: InstalledTemplate | None = None
+    served: InstalledTemplate | None = None
     ref = vcs_ref
     if same_source(source, canonical_source()):
-        installed = install_template()
+        installed = template.install()
         known = {name.removeprefix("refs/tags/") for name in bundle_heads(installed.history)}
         ref = vcs_ref or installed.ref
         if ref in known and (commit in known or "+git-g" in commit):
-            template = installed
+            served = installed
     elif Path(source).name == USER_BUNDLE:
-        installed = install_template()
+        installed = template.install()
         if _is_same_file(source, installed.history):
             ref = vcs_ref or installed.ref
         elif not Path(source).exists():
@@ -124,7 +131,7 @@ def update_project(
                 f"{destination / ANSWERS_FILE} records _src_path {source}, another machine's copy of this template; "
                 f"set it to {installed.canonical}, commit, and run update again."
             )
-    with _copier_errors(), _served(template):
+    with _copier_errors(), _served(served):
         copier.run_update(
             destination,
             data=dict(data),

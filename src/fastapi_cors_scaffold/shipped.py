@@ -17,12 +17,14 @@ import shutil
 import sys
 import tempfile
 import tomllib
+from collections.abc import Mapping
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 from typing import Any
 
 from fastapi_cors_scaffold.answers import recommended_policy
+from fastapi_cors_scaffold.errors import Refusal
 from fastapi_cors_scaffold.history import (
     BUNDLE_NAME,
     REF_NAME,
@@ -44,7 +46,7 @@ _URL = re.compile(r"^(?:[a-z][a-z0-9+.-]*://|gh:|gl:|[\w.-]+@[\w.-]+:)", re.IGNO
 SOURCE_CHECKOUT = Path(__file__).resolve().parents[2]
 
 
-class ScaffoldError(Exception):
+class ScaffoldError(Refusal):
     """A refusal worth one line on stderr: bad answers, a destination in the way, a project that cannot update."""
 
 
@@ -118,50 +120,81 @@ def same_source(recorded: str, canonical: str) -> bool:
     return bool(recorded) and bare(recorded) == bare(canonical)
 
 
-def template_files() -> Path:
-    """The directory holding copier.yml, includes/ and template/ as plain files (no git needed to read them)."""
+@dataclass(frozen=True)
+class Template:
+    """The template this installation renders, located once per command and handed to whatever needs it: `files`
+    holds copier.yml, includes/ and template/ (no git needed to read them), `checkout` is the git checkout they come
+    from (None: the copy packaged in the wheel), `questions` is copier.yml as loaded."""
+
+    files: Path
+    checkout: Path | None
+    questions: Mapping[str, Any]
+
+    @property
+    def question_names(self) -> list[str]:
+        """Every question of copier.yml (keys not starting with `_`)."""
+        return [name for name in self.questions if not name.startswith("_")]
+
+    @cached_property
+    def recommendation(self) -> Policy:
+        """The CORS policy the template recommends (the defaults in its copier.yml)."""
+        return recommended_policy(self.questions)
+
+    def release(self) -> str:
+        """The template version this installation ships, without touching the per-user directory."""
+        if self.checkout is None:
+            return (PACKAGED / REF_NAME).read_text().strip()
+        return _built(self.checkout)[1]
+
+    def install(self, *, need_user_copy: bool = False) -> InstalledTemplate:
+        """Merge the versions this installation knows into the per-user bundle, and name the one it ships.
+
+        Where the per-user directory cannot be written, the package's bundle (or one built for this process) serves
+        instead, unless the caller needs the per-user file itself.
+        """
+        canonical = canonical_source()
+        if self.checkout is None:
+            shipped, ref = PACKAGED / BUNDLE_NAME, self.release()
+        else:
+            shipped, ref = _built(self.checkout)
+        try:
+            target = user_home() / USER_BUNDLE
+            install_bundle(shipped, target)
+        except (OSError, RuntimeError) as error:
+            if need_user_copy:
+                raise ScaffoldError(_unwritable(error)) from None
+            return InstalledTemplate(shipped, ref, canonical)
+        return InstalledTemplate(target, ref, canonical)
+
+    def write_mirror(self, destination: Path) -> str:
+        """Write every version this installation knows as a bare git repository at `destination`; return the tip."""
+        if destination.exists() and (not destination.is_dir() or any(destination.iterdir())):
+            raise ScaffoldError(
+                f"{destination} already exists and is not empty: choose a new directory for the mirror."
+            )
+        installed = self.install()
+        try:
+            write_mirror(installed.history, destination)
+        except BaseException:
+            shutil.rmtree(destination, ignore_errors=True)
+            raise
+        return installed.ref
+
+
+def locate() -> Template:
+    """The template to render: a checkout ($FASTAPI_CORS_SCAFFOLD_CHECKOUT, or the one this code runs from), else
+    the copy in the package. Each command calls this once and passes the result down."""
+    import yaml
+
     checkout = _checkout()
-    if checkout is not None:
-        return checkout
-    if (PACKAGED / "copier.yml").is_file():
-        return PACKAGED
-    raise TemplateMissingError(
-        f"No template found: the package has no {PACKAGED.name}/ and {SOURCE_CHECKOUT} is not a checkout of "
-        f"{APP_NAME}; reinstall the package from a wheel."
-    )
-
-
-def install_template(*, need_user_copy: bool = False) -> InstalledTemplate:
-    """Merge the versions this installation knows into the per-user bundle, and name the one it ships.
-
-    Where the per-user directory cannot be written, the package's bundle (or one built for this process) serves
-    instead, unless the caller needs the per-user file itself.
-    """
-    canonical = canonical_source()
-    checkout = _checkout()
-    if checkout is None:
-        template_files()
-        ref = (PACKAGED / REF_NAME).read_text().strip()
-        shipped = PACKAGED / BUNDLE_NAME
-    else:
-        shipped, ref = _built(checkout)
-    try:
-        target = user_home() / USER_BUNDLE
-        install_bundle(shipped, target)
-    except (OSError, RuntimeError) as error:
-        if need_user_copy:
-            raise ScaffoldError(_unwritable(error)) from None
-        return InstalledTemplate(shipped, ref, canonical)
-    return InstalledTemplate(target, ref, canonical)
-
-
-def shipped_release() -> str:
-    """The template version this installation ships, without touching the per-user directory."""
-    checkout = _checkout()
-    if checkout is None:
-        template_files()
-        return (PACKAGED / REF_NAME).read_text().strip()
-    return _built(checkout)[1]
+    files = checkout or PACKAGED
+    if not (files / "copier.yml").is_file():
+        raise TemplateMissingError(
+            f"No template found: the package has no {PACKAGED.name}/ and {SOURCE_CHECKOUT} is not a checkout of "
+            f"{APP_NAME}; reinstall the package from a wheel."
+        )
+    questions: Any = yaml.safe_load((files / "copier.yml").read_text(encoding="utf-8"))
+    return Template(files, checkout, questions if isinstance(questions, dict) else {})
 
 
 _BUILT: dict[tuple[Path, str], tuple[Path, str]] = {}
@@ -206,36 +239,6 @@ def user_home() -> Path:
     else:
         base = Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share")
     return (base / APP_NAME).resolve()
-
-
-def write_template_mirror(destination: Path) -> str:
-    """Write every version this installation knows as a bare git repository at `destination`; return the tip."""
-    if destination.exists() and (not destination.is_dir() or any(destination.iterdir())):
-        raise ScaffoldError(f"{destination} already exists and is not empty: choose a new directory for the mirror.")
-    template = install_template()
-    try:
-        write_mirror(template.history, destination)
-    except BaseException:
-        shutil.rmtree(destination, ignore_errors=True)
-        raise
-    return template.ref
-
-
-def question_names() -> list[str]:
-    """Every question of the shipped copier.yml (keys not starting with `_`)."""
-    return [name for name in _copier_yml() if not name.startswith("_")]
-
-
-def recommendation() -> Policy:
-    """The CORS policy the shipped template recommends (the defaults in its copier.yml)."""
-    return recommended_policy(_copier_yml())
-
-
-def _copier_yml() -> dict[str, Any]:
-    import yaml
-
-    questions: Any = yaml.safe_load((template_files() / "copier.yml").read_text(encoding="utf-8"))
-    return questions if isinstance(questions, dict) else {}
 
 
 def _checkout() -> Path | None:

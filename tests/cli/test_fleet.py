@@ -6,12 +6,12 @@ from __future__ import annotations
 from pathlib import Path
 
 from fastapi_cors_scaffold.fleet import is_ours
-from fastapi_cors_scaffold.shipped import question_names
+from fastapi_cors_scaffold.shipped import locate
 from tests.support.cli import invoke
 
 
 def test_projects_of_this_template_are_told_apart_by_their_answers() -> None:
-    questions = frozenset(question_names())
+    questions = frozenset(locate().question_names)
     ours = {"_commit": "1.0.0", "project_name": "A", "project_slug": "a", "package_name": "a", "customize": []}
 
     assert is_ours(ours, questions)

@@ -7,15 +7,15 @@ from pathlib import Path
 
 import pytest
 
-from fastapi_cors_scaffold.answers import FLAGS, QUESTIONS
 from fastapi_cors_scaffold.cors_rules import split_list
+from fastapi_cors_scaffold.questions import FLAGS, QUESTION_OF
 from tests.support.cli import invoke
 from tests.support.table import ROWS, SETTINGS, Row, first_problem
 
 
 def cli_arguments(row: Row) -> list[str] | None:
     """The `new` flags for the row, or None where flags cannot say it (an empty list, an item a split would trim)."""
-    flags = {name: FLAGS[QUESTIONS[name]] for name in SETTINGS}
+    flags = {name: FLAGS[QUESTION_OF[name]] for name in SETTINGS}
     arguments = []
     for name, value in row.changed.items():
         if isinstance(value, list):
@@ -43,7 +43,7 @@ def test_the_new_command_refuses(row: Row, tmp_path: Path) -> None:
     result = invoke("new", str(destination), "--defaults", *base, *arguments)
 
     assert result.exit_code == 2
-    assert result.stderr == f"error: {problem.sentence(FLAGS[QUESTIONS[problem.setting]])}\n"
+    assert result.stderr == f"error: {problem.sentence(FLAGS[QUESTION_OF[problem.setting]])}\n"
     assert not destination.exists()
 
 
@@ -54,11 +54,11 @@ ACCEPTED_BY_FLAGS = [row for row in ROWS if not row.rule and cli_arguments(row)]
 def test_the_new_command_checks_accept(row: Row) -> None:
     """What `new` runs before Copier: the flags' answers on top of the template's recommendation."""
     from fastapi_cors_scaffold.answers import answer_errors
-    from fastapi_cors_scaffold.shipped import recommendation
+    from fastapi_cors_scaffold.shipped import locate
 
-    answers = {QUESTIONS[name]: value for name, value in row.changed.items()}
+    answers = {QUESTION_OF[name]: value for name, value in row.changed.items()}
 
-    assert answer_errors(answers, recommendation()) == []
+    assert answer_errors(answers, locate().recommendation) == []
 
 
 @pytest.mark.parametrize("row", ACCEPTED_BY_FLAGS[::12], ids=lambda row: row.id)

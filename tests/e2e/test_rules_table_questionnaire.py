@@ -13,13 +13,13 @@ from typing import Any
 import copier
 import pytest
 
-from fastapi_cors_scaffold.answers import QUESTIONS
+from fastapi_cors_scaffold.questions import QUESTION_OF
 from tests.support.paths import REPOSITORY
 from tests.support.table import IDS, ROWS, Row, first_problem
 
 
 def copier_data(row: Row) -> dict[str, Any]:
-    return {QUESTIONS[name]: value for name, value in row.settings.items()}
+    return {QUESTION_OF[name]: value for name, value in row.settings.items()}
 
 
 @pytest.mark.parametrize("row", ROWS, ids=IDS)
@@ -35,10 +35,10 @@ def test_the_questionnaire(row: Row, tmp_path: Path) -> None:
             return
         with pytest.raises(ValueError, match="Validation error") as refusal:
             copier.run_copy(str(REPOSITORY), destination, data=copier_data(row), defaults=True, vcs_ref="HEAD")
-    question = "allow_credentials" if problem.rule == "origins.wildcard_credentials" else QUESTIONS[problem.setting]
+    question = "allow_credentials" if problem.rule == "origins.wildcard_credentials" else QUESTION_OF[problem.setting]
     assert str(refusal.value).startswith(f"Validation error for question '{question}': ")
     message = str(refusal.value).split(": ", 1)[1]
-    expected = problem.sentence(QUESTIONS[problem.setting]).removeprefix(f"{QUESTIONS[problem.setting]}: ")
+    expected = problem.sentence(QUESTION_OF[problem.setting]).removeprefix(f"{QUESTION_OF[problem.setting]}: ")
     if problem.rule == "regex.compile":
         assert message.startswith(expected.split(" (")[0]), "Copier's own words are allowed only for the error detail"
     else:

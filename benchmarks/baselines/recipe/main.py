@@ -1,0 +1,19 @@
+"""FastAPI's CORS recipe as its tutorial writes it: the service the generated one is compared with."""
+
+from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
+
+app = FastAPI()
+
+app.add_middleware(
+    CORSMiddleware,
+    allow_origins=["http://localhost:8080"],
+    allow_credentials=True,
+    allow_methods=["*"],
+    allow_headers=["*"],
+)
+
+
+@app.get("/home")
+async def home() -> str:
+    return "Hello World!"

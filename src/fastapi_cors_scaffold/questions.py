@@ -1,0 +1,124 @@
+"""The template's questions, one row each: the Copier key, `new`'s flag, the `Policy` field and the environment
+variable of the generated service, and the kind of answer.
+
+Every mapping between these names (flags to answers, answers to a policy, the flag an error names, the README's list
+of flags) is derived from this table, so a question is added or renamed in one row. Tests hold copier.yml, the
+commands' signatures, the README and the generated settings to it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any
+
+from fastapi_cors_scaffold.cors_rules import split_list
+
+
+class Kind(StrEnum):
+    """How an answer is written on the command line and read by the template."""
+
+    TEXT = "text"
+    LIST = "list"  # a repeatable flag, each value split on commas
+    REGEX = "regex"  # text, where '' means none
+    BOOL = "bool"  # --flag/--no-flag
+    INT = "int"
+
+
+@dataclass(frozen=True)
+class Question:
+    """One question of copier.yml. `flag` is `new`'s option (None: answered with --data only); a question with a
+    `field` is a CORS setting, which `lint` takes too, and the service reads from `<PACKAGE>_<variable>`."""
+
+    key: str
+    kind: Kind
+    flag: str | None = None
+    field: str | None = None
+    variable: str | None = None
+    formerly: str | None = None
+
+    @property
+    def parameter(self) -> str | None:
+        """The name of the command's parameter for `flag`, as Typer derives it."""
+        return self.flag.removeprefix("--").replace("-", "_") if self.flag else None
+
+    @property
+    def spelled(self) -> str | None:
+        """The flag as help and error messages write it: a yes/no question with its negation."""
+        if self.flag and self.kind is Kind.BOOL:
+            return f"{self.flag}/--no-{self.flag.removeprefix('--')}"
+        return self.flag
+
+
+QUESTIONS = (
+    Question("project_name", Kind.TEXT, "--name"),
+    Question("project_slug", Kind.TEXT, "--slug"),
+    Question("package_name", Kind.TEXT, "--package"),
+    Question("description", Kind.TEXT, "--description"),
+    Question("python_version", Kind.TEXT, "--python"),
+    Question("customize", Kind.LIST, "--customize"),
+    Question("allow_origins", Kind.LIST, "--origin", "allow_origins", "CORS_ALLOW_ORIGINS", formerly="allowed_origins"),
+    Question("allow_origin_regex", Kind.REGEX, "--regex", "allow_origin_regex", "CORS_ALLOW_ORIGIN_REGEX"),
+    Question("allow_credentials", Kind.BOOL, "--credentials", "allow_credentials", "CORS_ALLOW_CREDENTIALS"),
+    Question("allow_methods", Kind.LIST, "--method", "allow_methods", "CORS_ALLOW_METHODS"),
+    Question("allow_headers", Kind.LIST, "--header", "allow_headers", "CORS_ALLOW_HEADERS"),
+    Question("expose_headers", Kind.LIST, "--expose-header", "expose_headers", "CORS_EXPOSE_HEADERS"),
+    Question("max_age", Kind.INT, "--max-age", "max_age", "CORS_MAX_AGE"),
+    Question("min_fastapi", Kind.TEXT),
+    Question("min_uvicorn", Kind.TEXT),
+    Question("min_pydantic_settings", Kind.TEXT),
+    Question("docker", Kind.BOOL, "--docker"),
+    Question("ci_workflow", Kind.BOOL, "--ci"),
+    Question("pre_commit", Kind.BOOL, "--pre-commit"),
+    Question("renovate", Kind.BOOL, "--renovate"),
+)
+
+CORS = tuple(question for question in QUESTIONS if question.field)
+# Question name -> field of `Policy` (Starlette's keyword argument), and back.
+FIELD_OF = {question.key: question.field for question in CORS if question.field}
+QUESTION_OF = {field: key for key, field in FIELD_OF.items()}
+# Question name -> the `new` flag that answers it, to name the flag in error messages.
+FLAGS = {question.key: question.spelled for question in QUESTIONS if question.spelled}
+# Old question name -> its new name: answers files written by earlier releases still hold the old one.
+RENAMED = {question.formerly: question.key for question in QUESTIONS if question.formerly}
+
+
+def answers_from_flags(parameters: Mapping[str, Any]) -> dict[str, Any]:
+    """The answers `new`'s flags give, by question, from its parameters; a flag left out is no answer, so
+    the setting is not pinned."""
+    return {
+        question.key: _from_flag(question, parameters[question.parameter])
+        for question in QUESTIONS
+        if question.parameter and _given(parameters.get(question.parameter))
+    }
+
+
+def overrides_from_flags(parameters: Mapping[str, Any]) -> dict[str, Any]:
+    """The `Policy` fields `lint`'s flags give, from its parameters: lists as tuples, `--regex ''` as no regex."""
+    overrides: dict[str, Any] = {}
+    for question in CORS:
+        value: Any = parameters.get(question.parameter or "")
+        if not _given(value) or not question.field:
+            continue
+        if question.kind is Kind.LIST:
+            overrides[question.field] = tuple(split_items(value))
+        elif question.kind is Kind.REGEX:
+            overrides[question.field] = value or None
+        else:
+            overrides[question.field] = value
+    return overrides
+
+
+def split_items(values: Iterable[str]) -> list[str]:
+    """Repeated flags and comma-separated lists alike, split and trimmed as the prompt and the environment do."""
+    return [item for value in values for item in split_list(value)]
+
+
+def _given(value: Any) -> bool:
+    """Whether the flag was given: click holds a repeatable flag left out as (), any other as None."""
+    return value is not None and value != ()
+
+
+def _from_flag(question: Question, value: Any) -> Any:
+    return split_items(value) if question.kind is Kind.LIST else value

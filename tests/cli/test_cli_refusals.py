@@ -1,0 +1,66 @@
+"""Every refusal of the library is a `Refusal`, and the command group alone turns one into a line and exit 2."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from fastapi_cors_scaffold import shipped
+from fastapi_cors_scaffold.chromium import BrowserUnavailable
+from fastapi_cors_scaffold.configuration import ConfigurationError
+from fastapi_cors_scaffold.errors import Refusal
+from fastapi_cors_scaffold.fleet import FleetError
+from fastapi_cors_scaffold.history import HistoryError
+from fastapi_cors_scaffold.probe import ProbeError
+from fastapi_cors_scaffold.shipped import ScaffoldError, TemplateMissingError
+from tests.support.cli import invoke
+
+
+@pytest.mark.parametrize(
+    "kind",
+    [ScaffoldError, TemplateMissingError, HistoryError, ConfigurationError, ProbeError, FleetError, BrowserUnavailable],
+)
+def test_each_refusal_of_the_library_is_a_refusal(kind: type[Exception]) -> None:
+    assert issubclass(kind, Refusal)
+
+
+@pytest.mark.parametrize(
+    "arguments",
+    [["--version"], ["new", "service", "--defaults"], ["update", "--defaults"], ["template", "--bundle"]],
+    ids=" ".join,
+)
+def test_a_refusal_anywhere_in_a_run_is_one_line_and_exit_2(
+    arguments: list[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+
+    def refuse() -> shipped.Template:
+        raise Refusal("The template is not here:\nreinstall the package.")
+
+    monkeypatch.setattr(shipped, "locate", refuse)
+    result = invoke(*arguments)
+
+    assert (result.exit_code, result.stdout) == (2, "")
+    assert result.stderr == "error: The template is not here: reinstall the package.\n"
+
+
+def test_bad_data_is_refused_before_the_template_is_looked_for(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(shipped, "locate", lambda: pytest.fail("located"))
+    result = invoke("new", "service", "--defaults", "--data", "no-equals-sign")
+
+    assert result.exit_code == 2
+    assert result.stderr == "error: --data 'no-equals-sign' is not KEY=VALUE, e.g. --data 'min_fastapi=0.166'.\n"
+
+
+def test_ctrl_c_is_one_line_and_exit_130(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+
+    def interrupted() -> shipped.Template:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(shipped, "locate", interrupted)
+    result = invoke("update", "--defaults")
+
+    assert (result.exit_code, result.stderr) == (130, "Interrupted.\n")
