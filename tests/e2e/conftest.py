@@ -1,3 +1,5 @@
+"""The end-to-end tests' expensive shared pieces: one headless Chromium and one mypy cache for the session."""
+
 from __future__ import annotations
 
 from collections.abc import Iterator
