@@ -12,7 +12,12 @@ LAYERS = ("unit", "cli", "rendering", "e2e")
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    outside = set()
     for item in items:
         layer = item.path.relative_to(TESTS).parts[0] if item.path.is_relative_to(TESTS) else None
         if layer in LAYERS:
             item.add_marker(layer)
+        else:
+            outside.add(str(item.path.relative_to(TESTS.parent)))
+    if outside:
+        raise pytest.UsageError(f"{', '.join(sorted(outside))}: move it into one of tests/{{{','.join(LAYERS)}}}.")
