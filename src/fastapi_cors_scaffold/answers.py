@@ -16,7 +16,7 @@ from typing import Any
 from fastapi_cors_scaffold.cors_rules import Problem, split_list
 from fastapi_cors_scaffold.errors import Refusal
 from fastapi_cors_scaffold.policy import Policy, problems
-from fastapi_cors_scaffold.questions import CORS, FIELD_OF, FLAGS, QUESTION_OF, RENAMED, Kind
+from fastapi_cors_scaffold.questions import CORS, FIELD_OF, QUESTION_OF, RENAMED, Kind
 
 
 def parse_data(pairs: Iterable[str]) -> dict[str, str]:
@@ -75,7 +75,11 @@ def current_names(answers: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def policy_from_answers(answers: Mapping[str, Any], recommended: Policy) -> Policy:
-    """The policy a project runs with: its answers where given, the template's recommendation elsewhere."""
+    """The policy a project runs with: its answers where given, the template's recommendation elsewhere.
+
+    Values are converted only as Copier would convert them; any other value is kept as written, for the rules to
+    refuse it in a sentence (`max_age=abc` is not a whole number) instead of a traceback here.
+    """
     answers = current_names(answers)
     fields: dict[str, Any] = {}
     for question in CORS:
@@ -85,15 +89,16 @@ def policy_from_answers(answers: Mapping[str, Any], recommended: Policy) -> Poli
         if question.kind is Kind.REGEX:
             fields[question.field] = str(value) if value else None
         elif question.kind is Kind.BOOL:
-            fields[question.field] = bool(value)
+            fields[question.field] = bool(value) if isinstance(value, int) and value in (0, 1) else value
         elif question.kind is Kind.INT:
-            fields[question.field] = int(value)
+            whole = isinstance(value, str) and value.strip().isdecimal()
+            fields[question.field] = int(value) if whole else value
         else:
             fields[question.field] = as_list(value)
     return dataclasses.replace(recommended, **fields)
 
 
-def answer_errors(answers: Mapping[str, Any], recommended: Policy, spelled: Mapping[str, str] = FLAGS) -> list[str]:
+def answer_errors(answers: Mapping[str, Any], recommended: Policy, spelled: Mapping[str, str]) -> list[str]:
     """The rules on the CORS answers given (the rest at their recommendation), each naming its flag (`spelled`).
 
     Run before Copier, so a bad answer is refused in one line before anything is rendered.

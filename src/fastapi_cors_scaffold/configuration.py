@@ -14,10 +14,10 @@ from typing import Any
 
 from fastapi_cors_scaffold.errors import Refusal
 from fastapi_cors_scaffold.policy import Policy
-from fastapi_cors_scaffold.questions import QUESTION_OF
+from fastapi_cors_scaffold.questions import CORS
 
 ANSWERS_FILE = ".copier-answers.yml"
-POLICY_FIELDS = tuple(QUESTION_OF)
+POLICY_FIELDS = tuple(question.field for question in CORS if question.field)
 STARLETTE_DEFAULTS = Policy()
 
 

@@ -180,10 +180,7 @@ def _typed(configuration: Configuration, setting: Setting) -> tuple[Any, Finding
     """The value as Starlette (or, for answers, the template) takes it, and a finding if its type is wrong."""
     name, value = setting.name, setting.value
     if configuration.answers:
-        try:
-            return getattr(policy_from_answers({QUESTION_OF[name]: value}, configuration.defaults), name), None
-        except (TypeError, ValueError):
-            return _UNUSABLE, _wrong_type(name, value, _EXPECTED[name])
+        value = getattr(policy_from_answers({QUESTION_OF[name]: value}, configuration.defaults), name)
     if name in _LIST_SETTINGS:
         if isinstance(value, str) and name == "allow_origins":
             return (value,), None  # substring matching: lint_policy reports it with an example

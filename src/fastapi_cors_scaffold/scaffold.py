@@ -23,6 +23,7 @@ import copier
 import yaml
 from copier.errors import CopierAnswersInterrupt, CopierError
 from plumbum import local
+from plumbum.commands.processes import ProcessExecutionError
 
 from fastapi_cors_scaffold.configuration import ANSWERS_FILE
 from fastapi_cors_scaffold.history import bundle_heads
@@ -115,6 +116,7 @@ def update_project(
     source = str(before.get("_src_path", ""))
     commit = str(before.get("_commit", ""))
     served: InstalledTemplate | None = None
+    not_shipped = ""  # the versions this package ships, when --vcs-ref asks for another
     ref = vcs_ref
     if same_source(source, canonical_source()):
         installed = template.install()
@@ -122,6 +124,8 @@ def update_project(
         ref = vcs_ref or installed.ref
         if ref in known and (commit in known or "+git-g" in commit):
             served = installed
+        elif vcs_ref and vcs_ref not in known:
+            not_shipped = ", ".join(sorted(known - {"HEAD"}))
     elif Path(source).name == USER_BUNDLE:
         installed = template.install()
         if _is_same_file(source, installed.history):
@@ -131,17 +135,24 @@ def update_project(
                 f"{destination / ANSWERS_FILE} records _src_path {source}, another machine's copy of this template; "
                 f"set it to {installed.canonical}, commit, and run update again."
             )
-    with _copier_errors(), _served(served):
-        copier.run_update(
-            destination,
-            data=dict(data),
-            defaults=defaults,
-            overwrite=True,
-            conflict=conflict,
-            vcs_ref=ref,
-            unsafe=False,
-            quiet=quiet,
-        )
+    try:
+        with _copier_errors(), _served(served):
+            copier.run_update(
+                destination,
+                data=dict(data),
+                defaults=defaults,
+                overwrite=True,
+                conflict=conflict,
+                vcs_ref=ref,
+                unsafe=False,
+                quiet=quiet,
+            )
+    except ScaffoldError as error:
+        if not_shipped:
+            raise ScaffoldError(
+                f"--vcs-ref {vcs_ref} is not a version this package ships ({not_shipped}): {error}"
+            ) from None
+        raise
     after = _recorded(destination)
     return Updated(str(before.get("_commit")), str(after.get("_commit")), _conflicted(destination))
 
@@ -242,6 +253,12 @@ def _copier_errors() -> Iterator[None]:
             yield
         except CopierAnswersInterrupt:
             raise
+        except ProcessExecutionError as error:
+            said = [line for line in str(error.stderr).splitlines() if line.strip()]
+            command = " ".join(str(part) for part in error.argv[1:3])
+            raise ScaffoldError(
+                f"git {command} failed: {_one_line(said[-1] if said else str(error.retcode))}"
+            ) from None
         except OSError as error:
             where = error.filename or "a file"
             raise ScaffoldError(_one_line(f"{where} cannot be written: {error.strerror}")) from None

@@ -62,3 +62,45 @@ def test_a_refused_regex_names_the_answer_and_asks_for_a_replacement(checkout: P
         "your host (and port): a wildcard after the domain lets any domain follow. Update with --data "
         "'allow_origin_regex=<an accepted value>'.\n"
     )
+
+
+def test_a_version_the_package_does_not_ship_is_named_with_those_it_does(checkout: Path, tmp_path: Path) -> None:
+    """Copier then fetches the canonical URL; here git may use local transports only, so the fetch fails."""
+    project = made_by_new(tmp_path / "service")
+
+    result = invoke("update", str(project), "--defaults", "--quiet", "--vcs-ref", "9.9.9")
+
+    assert result.exit_code == 2
+    assert result.stderr.startswith("error: --vcs-ref 9.9.9 is not a version this package ships (1.0.0): git ")
+    assert "cannot be written" not in result.stderr and len(result.stderr.splitlines()) == 1
+
+
+@pytest.mark.parametrize(
+    ("data", "refusal"),
+    [
+        ("max_age=abc", "max_age: 'abc' is not a whole number of seconds"),
+        ("max_age=[600]", "max_age: '[600]' is not a whole number of seconds"),
+        ("allow_credentials=maybe", "allow_credentials: '\"maybe\"' is not true or false"),
+    ],
+)
+@pytest.mark.parametrize("command", ["new", "update"])
+def test_a_data_value_of_the_wrong_kind_is_refused_in_a_sentence(
+    checkout: Path, tmp_path: Path, command: str, data: str, refusal: str
+) -> None:
+    destination = made_by_new(tmp_path / "service") if command == "update" else tmp_path / "new-service"
+
+    result = invoke(command, str(destination), "--defaults", "--quiet", "--data", data)
+
+    assert result.exit_code == 2, result.output
+    named = f"--data {refusal}" if command == "new" else refusal
+    assert result.stderr.startswith(f"error: {named}")
+
+
+def test_update_outside_a_project_without_defaults_says_it_found_no_project(checkout: Path, tmp_path: Path) -> None:
+    result = invoke("update", str(tmp_path))
+
+    assert result.exit_code == 2
+    assert result.stderr == (
+        f"error: {tmp_path} has no .copier-answers.yml: run update in a project, or pass --defaults to update every "
+        "project of this template below it.\n"
+    )

@@ -51,14 +51,14 @@ ACCEPTED_BY_FLAGS = [row for row in ROWS if not row.rule and cli_arguments(row)]
 
 
 @pytest.mark.parametrize("row", ACCEPTED_BY_FLAGS, ids=lambda row: row.id)
-def test_the_new_command_checks_accept(row: Row) -> None:
+def test_the_checks_new_runs_before_copier_accept(row: Row) -> None:
     """What `new` runs before Copier: the flags' answers on top of the template's recommendation."""
     from fastapi_cors_scaffold.answers import answer_errors
     from fastapi_cors_scaffold.shipped import locate
 
     answers = {QUESTION_OF[name]: value for name, value in row.changed.items()}
 
-    assert answer_errors(answers, locate().recommendation) == []
+    assert answer_errors(answers, locate().recommendation, FLAGS) == []
 
 
 @pytest.mark.parametrize("row", ACCEPTED_BY_FLAGS[::12], ids=lambda row: row.id)
