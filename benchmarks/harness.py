@@ -99,13 +99,9 @@ def timed(command: Sequence[str], cwd: Path | None = None, env: Mapping[str, str
     return Timing(time.perf_counter() - start, children_cpu() - cpu)
 
 
-def repeat(measure: Callable[[int], float], runs: int, warmup: int = 1) -> list[float]:
-    """Run `measure(i)` warm-up times unrecorded, then `runs` times."""
-    return alternate([measure], runs, warmup)[0]
-
-
 def alternate(measures: Sequence[Callable[[int], float]], runs: int, warmup: int = 1) -> list[list[float]]:
-    """Like `repeat` for several measures taken in turn, so that drift on the machine hits them all alike."""
+    """Run each `measure(i)` `warmup` times unrecorded, then `runs` times, the measures taken in turn so that drift
+    on the machine hits them all alike; one list of results per measure."""
     for i in range(warmup):
         for measure in measures:
             measure(-1 - i)

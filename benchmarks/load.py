@@ -18,7 +18,7 @@ from pathlib import Path
 import httpx2
 
 from benchmarks.harness import Options, Unavailable, clean_env
-from tests.support.servers import answering, free_port
+from tests.support.servers import answering, free_port, start_server
 
 HERE = Path(__file__).resolve().parent
 PREFLIGHT_LUA = HERE / "preflight.lua"
@@ -62,15 +62,7 @@ class Server:
     def start(self) -> subprocess.Popen[str]:
         self.port = free_port()
         argv = [*self.command, "--host", "127.0.0.1", "--port", str(self.port), "--no-access-log"]
-        self.process = subprocess.Popen(
-            [*argv, "--log-level", "warning"],
-            cwd=self.cwd,
-            env=clean_env(self.env),
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            text=True,
-            preexec_fn=lambda: os.sched_setaffinity(0, self.cpu),
-        )
+        self.process = start_server([*argv, "--log-level", "warning"], self.cwd, clean_env(self.env), cpu=self.cpu)
         return self.process
 
     def check_cors(self) -> None:

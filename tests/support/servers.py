@@ -3,11 +3,12 @@ http.server handler run in a thread."""
 
 from __future__ import annotations
 
+import os
 import socket
 import subprocess
 import threading
 import time
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -23,11 +24,21 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def start_server(command: Sequence[str], cwd: Path, env: Mapping[str, str]) -> subprocess.Popen[str]:
-    """Start a server process (its port is in `command` or `env`); its output, stdout and stderr together, is read by
-    `wait_until_answering` if it exits early, or by the test once it has stopped."""
+def start_server(
+    command: Sequence[str], cwd: Path, env: Mapping[str, str], *, cpu: Collection[int] | None = None
+) -> subprocess.Popen[str]:
+    """Start a server process (its port is in `command` or `env`), pinned to the CPUs `cpu` if given; its output,
+    stdout and stderr together, is read by `wait_until_answering` if it exits early, or by the caller once it has
+    stopped."""
+    pin = None if cpu is None else lambda: os.sched_setaffinity(0, cpu)
     return subprocess.Popen(
-        list(command), cwd=cwd, env=dict(env), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+        list(command),
+        cwd=cwd,
+        env=dict(env),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        preexec_fn=pin,
     )
 
 
