@@ -264,12 +264,12 @@ def _update_fleet(targets: list[Path], options: Options, *, as_json: bool) -> No
 
     if len(targets) == 1 and not targets[0].is_dir():
         raise Refusal(f"{targets[0]} has no .copier-answers.yml: it was not made by `new` or `copier copy`.")
-    if not options.defaults and len(targets) == 1 and not (targets[0] / ".copier-answers.yml").is_file():
-        raise Refusal(
-            f"{targets[0]} has no .copier-answers.yml: run update in a project, or pass --defaults to update every "
-            "project of this template below it."
-        )
     if not options.defaults:
+        if len(targets) == 1 and not (targets[0] / ".copier-answers.yml").is_file():
+            raise Refusal(
+                f"{targets[0]} has no .copier-answers.yml: run update in a project, or pass --defaults to update "
+                "every project of this template below it."
+            )
         raise Refusal(
             "Updating several projects asks nothing: pass --defaults (and --data to change an answer in all)."
         )

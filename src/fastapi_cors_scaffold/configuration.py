@@ -14,10 +14,10 @@ from typing import Any
 
 from fastapi_cors_scaffold.errors import Refusal
 from fastapi_cors_scaffold.policy import Policy
-from fastapi_cors_scaffold.questions import CORS
+from fastapi_cors_scaffold.questions import FIELD_OF
 
 ANSWERS_FILE = ".copier-answers.yml"
-POLICY_FIELDS = tuple(question.field for question in CORS if question.field)
+POLICY_FIELDS = tuple(FIELD_OF.values())
 STARLETTE_DEFAULTS = Policy()
 
 
