@@ -13,7 +13,7 @@ import json
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from fastapi_cors_scaffold.cors_rules import Problem, split_list
+from fastapi_cors_scaffold.rules.checks import Problem, split_list
 from fastapi_cors_scaffold.errors import Refusal
 from fastapi_cors_scaffold.policy import Policy, problems
 from fastapi_cors_scaffold.questions import CORS, FIELD_OF, QUESTION_OF, RENAMED, Kind

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from fastapi_cors_scaffold.cors_rules import is_ip, registrable_domain
+from fastapi_cors_scaffold.rules.checks import is_ip, registrable_domain
 
 ATTACKER_DOMAIN = "evil.example"
 ATTACKER_SUFFIX = "evil.net"

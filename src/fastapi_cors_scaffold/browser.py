@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from urllib.parse import urljoin, urlsplit
 
-from fastapi_cors_scaffold.cors_rules import FORBIDDEN_METHODS, MESSAGES, NEVER_EXPOSED, NORMALIZED_METHODS
+from fastapi_cors_scaffold.rules.checks import FORBIDDEN_METHODS, MESSAGES, NEVER_EXPOSED, NORMALIZED_METHODS
 from fastapi_cors_scaffold.origins import origin_of
 
 Headers = tuple[tuple[str, str], ...]

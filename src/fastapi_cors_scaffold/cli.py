@@ -331,7 +331,7 @@ def check(
     import math
 
     from fastapi_cors_scaffold.browser import Request, forbidden_method_reason, is_token
-    from fastapi_cors_scaffold.cors_rules import origin_problem
+    from fastapi_cors_scaffold.rules.checks import origin_problem
 
     if origin != "null" and (problem := origin_problem(origin, "--origin")):
         raise Refusal(f"{problem.sentence().rstrip('.')}; 'null' is accepted too (sandboxed iframes, file: pages).")

@@ -34,7 +34,7 @@ except ImportError:  # loaded by path (hatch_build.py, the release workflow) bef
     Refusal = Exception  # type: ignore[misc,assignment]
 
 # The rules module and its messages live in the package; the template links to them (template/ and includes/).
-RULES_PATHS = ("src/fastapi_cors_scaffold/cors_rules.py", "src/fastapi_cors_scaffold/cors_messages.json")
+RULES_PATHS = ("src/fastapi_cors_scaffold/rules/checks.py", "src/fastapi_cors_scaffold/rules/messages.json")
 TEMPLATE_PATHS = ("copier.yml", "includes", "template", *RULES_PATHS)
 BUNDLE_NAME = "history.bundle"
 REF_NAME = "ref"

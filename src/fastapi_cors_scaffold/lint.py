@@ -21,7 +21,7 @@ from typing import Any
 from fastapi_cors_scaffold.answers import policy_from_answers
 from fastapi_cors_scaffold.attacks import Attack, attacker_origins, same_site, split_origin
 from fastapi_cors_scaffold.configuration import Configuration, Setting, Unknown
-from fastapi_cors_scaffold.cors_rules import literal_origin, origin_problem, regex_branches
+from fastapi_cors_scaffold.rules.checks import literal_origin, origin_problem, regex_branches
 from fastapi_cors_scaffold.policy import Policy, policy_notes, problems
 from fastapi_cors_scaffold.questions import QUESTION_OF
 

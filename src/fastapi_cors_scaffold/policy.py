@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass
 
-from fastapi_cors_scaffold.cors_rules import Problem, policy_problems
+from fastapi_cors_scaffold.rules.checks import Problem, policy_problems
 
 MAX_AGE_CHROMIUM = 7200
 

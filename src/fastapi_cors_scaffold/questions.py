@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
-from fastapi_cors_scaffold.cors_rules import split_list
+from fastapi_cors_scaffold.rules.checks import split_list
 
 
 class Kind(StrEnum):

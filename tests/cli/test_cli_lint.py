@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from fastapi_cors_scaffold.cors_rules import origin_problem
+from fastapi_cors_scaffold.rules.checks import origin_problem
 from fastapi_cors_scaffold.lint import Finding, Severity, lint_policy
 from fastapi_cors_scaffold.policy import Policy
 from tests.support.cli import invoke, run_cli

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from fastapi_cors_scaffold.cors_rules import origin_problem, split_list
+from fastapi_cors_scaffold.rules.checks import origin_problem, split_list
 from tests.support.cli import (
     CANONICAL,
     CHECKOUT_VARIABLE,

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from fastapi_cors_scaffold.cors_rules import split_list
+from fastapi_cors_scaffold.rules.checks import split_list
 from fastapi_cors_scaffold.questions import FLAGS, QUESTION_OF
 from tests.support.cli import invoke
 from tests.support.table import ROWS, SETTINGS, Row, first_problem
@@ -70,4 +70,4 @@ def test_the_new_command_renders(row: Row, tmp_path: Path) -> None:
     result = invoke("new", str(tmp_path / "service"), "--defaults", "--quiet", *base, *arguments)
 
     assert result.exit_code == 0, result.output
-    assert (tmp_path / "service" / "src" / "my_service" / "cors_rules.py").is_file()
+    assert (tmp_path / "service" / "src" / "my_service" / "_cors" / "checks.py").is_file()

@@ -159,7 +159,7 @@ SAMPLED_ROWS = [
 @pytest.mark.parametrize("row", SAMPLED_ROWS, ids=lambda row: ",".join(row))
 def test_the_installed_service_refuses_a_sample_of_the_rules_table(image: Image, row: dict[str, str]) -> None:
     """A few rows of tests/data/cors_rules.toml through the real process; test_rules_table runs them all in process."""
-    from fastapi_cors_scaffold.cors_rules import policy_problems, split_list
+    from fastapi_cors_scaffold.rules.checks import policy_problems, split_list
 
     process, _ = image.start(
         **{f"{PREFIX}CORS_ALLOW_ORIGINS": SITE, **{f"{PREFIX}{name}": value for name, value in row.items()}}

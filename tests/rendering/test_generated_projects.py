@@ -57,15 +57,16 @@ def test_the_service_carries_the_packages_rules_unchanged(tmp_path: Path) -> Non
     """One rule set: the generated project's rules module and messages are the package's own files, byte for byte."""
     import fastapi_cors_scaffold
 
-    package = Path(fastapi_cors_scaffold.__file__).parent
+    package = Path(fastapi_cors_scaffold.__file__).parent / "rules"
     project = render(tmp_path / "service")
+    owned = project / "src" / "my_service" / "_cors"
 
-    for name in ("cors_rules.py", "cors_messages.json"):
-        shipped = project / "src" / "my_service" / name
+    for name in ("checks.py", "messages.json"):
+        shipped = owned / name
         assert not shipped.is_symlink()
         assert shipped.read_bytes() == (package / name).read_bytes()
-    assert (project / "src" / "my_service" / "cors_rules.py").read_text().startswith('"""Template-owned')
-    assert "Template-owned" in json.loads((project / "src" / "my_service" / "cors_messages.json").read_text())["_about"]
+    assert (owned / "checks.py").read_text().startswith('"""Template-owned')
+    assert "Template-owned" in json.loads((owned / "messages.json").read_text())["_about"]
 
 
 def test_methods_typed_as_text_become_a_list_everywhere(tmp_path: Path) -> None:

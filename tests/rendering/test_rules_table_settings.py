@@ -10,7 +10,7 @@ from types import ModuleType
 
 import pytest
 
-from fastapi_cors_scaffold import cors_rules
+from fastapi_cors_scaffold.rules import checks
 from tests.support.rendering import imported_settings
 from tests.support.table import IDS, ROWS, Row, first_problem
 
@@ -53,6 +53,6 @@ def test_the_service_start_up(
         settings_module.Settings()
     problem = (
         first_problem(row)
-        or cors_rules.production_problems(row.settings["allow_origins"], row.settings["allow_origin_regex"])[0]
+        or checks.production_problems(row.settings["allow_origins"], row.settings["allow_origin_regex"])[0]
     )
     assert problem.sentence(f"{PREFIX}CORS_{problem.setting.upper()}") in str(refusal.value)

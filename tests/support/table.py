@@ -6,7 +6,7 @@ import tomllib
 from dataclasses import dataclass
 from typing import Any
 
-from fastapi_cors_scaffold import cors_rules
+from fastapi_cors_scaffold.rules import checks
 from tests.support.paths import DATA
 
 TABLE = DATA / "cors_rules.toml"
@@ -75,8 +75,8 @@ INVALID_ORIGINS = [
 IDS = [row.id for row in ROWS]
 
 
-def first_problem(row: Row) -> cors_rules.Problem | None:
+def first_problem(row: Row) -> checks.Problem | None:
     """The first refusal the package's rules give the row's whole policy, or None."""
     settings = {**row.settings, "allow_origin_regex": row.settings["allow_origin_regex"] or None}
-    problems = cors_rules.policy_problems(**settings)
+    problems = checks.policy_problems(**settings)
     return problems[0] if problems else None

@@ -8,7 +8,7 @@ import inspect
 import pytest
 from starlette.middleware.cors import CORSMiddleware
 
-from fastapi_cors_scaffold.cors_rules import policy_problems
+from fastapi_cors_scaffold.rules.checks import policy_problems
 from fastapi_cors_scaffold.policy import Policy, policy_notes, problems
 
 

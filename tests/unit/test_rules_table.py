@@ -15,7 +15,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from fastapi_cors_scaffold import cors_rules
+from fastapi_cors_scaffold.rules import checks
 from tests.support.paths import REPOSITORY
 from tests.support.table import IDS, INVALID_ORIGINS, ROWS, SETTINGS, VALID_ORIGINS, Row, first_problem
 
@@ -28,7 +28,7 @@ def is_one_sentence(sentence: str, value: str) -> bool:
 
 def test_the_table_covers_every_setting_and_rule() -> None:
     assert {name for row in ROWS for name in row.changed} == set(SETTINGS)
-    rules = {key for key in cors_rules.MESSAGES if not key.startswith("_")}
+    rules = {key for key in checks.MESSAGES if not key.startswith("_")}
     tested = {row.rule for row in ROWS} | {row.production for row in ROWS}
     untested = {rule for rule in rules - tested if not rule.endswith(("not_text", "not_list", "not_int", "not_bool"))}
     assert untested == set(), "every rule a person can reach needs a row"
@@ -45,15 +45,15 @@ def test_the_package_rules(row: Row) -> None:
         assert len(short) <= 64, "the first clause must fit an 80-column line"
         if problem.attacker and problem.attacker != "null":
             assert re.fullmatch(row.settings["allow_origin_regex"], problem.attacker)
-            assert cors_rules.origin_problem(problem.attacker) is None, "the attacker is an origin a browser sends"
+            assert checks.origin_problem(problem.attacker) is None, "the attacker is an origin a browser sends"
         for suggestion in re.findall(r"(?:write|send) '([^']*)'", problem.sentence()):
             if suggestion.startswith("http") and "[a-z" not in suggestion:
-                assert cors_rules.origin_problem(suggestion) is None, suggestion
+                assert checks.origin_problem(suggestion) is None, suggestion
 
 
 @pytest.mark.parametrize("row", ROWS, ids=IDS)
 def test_production_adds_only_development_only_refusals(row: Row) -> None:
-    production = cors_rules.production_problems(row.settings["allow_origins"], row.settings["allow_origin_regex"])
+    production = checks.production_problems(row.settings["allow_origins"], row.settings["allow_origin_regex"])
 
     assert (production[0].rule if production else None) == row.production
 
@@ -74,7 +74,7 @@ ORIGIN_LIKE = st.from_regex(r"\A(https?|HTTP|ftp)?(://)?[a-zA-Z0-9.\-_\[\]:*@%]{
 @given(st.one_of(st.text(max_size=40), ORIGIN_LIKE))
 def test_an_accepted_origin_round_trips_through_the_url_standard(value: str) -> None:
     """The arbiter: whatever the rules accept, a WHATWG URL parser gives back unchanged as its origin."""
-    problem = cors_rules.origin_problem(value)
+    problem = checks.origin_problem(value)
     if problem is None:
         assert ada_url.URL(value).origin == value
     else:
@@ -85,12 +85,12 @@ def test_an_accepted_origin_round_trips_through_the_url_standard(value: str) -> 
 def test_a_well_formed_origin_is_accepted(scheme: str, host: str) -> None:
     origin = f"{scheme}://{host}"
     if not re.fullmatch(r"[0-9.]+|.*\.[0-9]+|[0-9]+", host):
-        assert cors_rules.origin_problem(origin) is None
+        assert checks.origin_problem(origin) is None
 
 
 def test_the_readme_lists_exactly_the_rules() -> None:
     readme = (REPOSITORY / "README.md").read_text()
     section = readme.split("## The rules\n", 1)[1].split("\n## ", 1)[0]
-    listed = set(re.findall(r"`([a-z_0-9]+\.[a-z_0-9]+)`", section)) - {"cors_rules.py", "cors_messages.json"}
+    listed = set(re.findall(r"`([a-z_0-9]+\.[a-z_0-9]+)`", section)) - {"checks.py", "messages.json"}
 
-    assert listed == {key for key in cors_rules.MESSAGES if not key.startswith("_")}
+    assert listed == {key for key in checks.MESSAGES if not key.startswith("_")}

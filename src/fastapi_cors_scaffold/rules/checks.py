@@ -3,7 +3,7 @@
 Starlette's CORSMiddleware raises nothing for a setting that can never match what browsers send (an origin with a
 trailing slash) or that lets a foreign site in (`*` with credentials, a regex that admits look-alike hosts). These
 pure functions find both, each problem with the setting, the value, one sentence, its fix and, where there is one,
-an attacker origin the value admits. The sentences live in cors_messages.json beside this file, which the template's
+an attacker origin the value admits. The sentences live in messages.json beside this file, which the template's
 questionnaire reads too, so every door says the same thing.
 """
 
@@ -18,7 +18,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-MESSAGES: dict[str, Any] = json.loads(Path(__file__).with_name("cors_messages.json").read_text(encoding="utf-8"))
+MESSAGES: dict[str, Any] = json.loads(Path(__file__).with_name("messages.json").read_text(encoding="utf-8"))
 MAX_AGE_LIMIT = 86400
 DEFAULT_PORTS = {"http": "80", "https": "443"}
 FORBIDDEN_METHODS = frozenset({"CONNECT", "TRACE", "TRACK"})

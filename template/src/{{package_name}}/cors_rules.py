@@ -1,1 +1,0 @@
-../../../src/fastapi_cors_scaffold/cors_rules.py
