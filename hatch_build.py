@@ -12,9 +12,9 @@ template, enough for `lint`; `new`, `update` and `template` then say the templat
 
 from __future__ import annotations
 
-import importlib.util
 import shutil
 import subprocess
+import sys
 import tempfile
 from pathlib import Path
 from types import ModuleType
@@ -27,13 +27,14 @@ IN_WHEEL = "fastapi_cors_scaffold/_template"
 
 
 def _history(root: Path) -> ModuleType:
-    """src/fastapi_cors_scaffold/history.py, loaded by path: the package is not installed while it is built."""
-    path = root / "src" / "fastapi_cors_scaffold" / "history.py"
-    spec = importlib.util.spec_from_file_location("_fastapi_cors_scaffold_history", path)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    """The package's `projects.history`, imported from the source tree: the package is not installed while it is
+    built, and that module needs only the standard library, `packaging` (a dependency of hatchling) and `errors`."""
+    sys.path.insert(0, str(root / "src"))
+    try:
+        from fastapi_cors_scaffold.projects import history
+    finally:
+        sys.path.remove(str(root / "src"))
+    return history
 
 
 def _shallow(root: Path) -> bool:

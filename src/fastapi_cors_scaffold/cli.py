@@ -24,9 +24,9 @@ if TYPE_CHECKING:
     from rich.console import Console
     from typer._click import Context  # the click Typer vendors, whose Context its group takes
 
-    from fastapi_cors_scaffold.browser import Request
-    from fastapi_cors_scaffold.chromium import Seen
-    from fastapi_cors_scaffold.fleet import Options
+    from fastapi_cors_scaffold.fetch.browser import Request
+    from fastapi_cors_scaffold.fetch.chromium import Seen
+    from fastapi_cors_scaffold.projects.fleet import Options
 
 
 class RefusingGroup(TyperGroup):
@@ -103,7 +103,7 @@ def main(
         return
     from importlib.metadata import version
 
-    from fastapi_cors_scaffold.shipped import locate
+    from fastapi_cors_scaffold.projects.template import locate
 
     typer.echo(f"fastapi-cors-scaffold {version('fastapi-cors-scaffold')}, template {locate().release()}")
     raise typer.Exit()
@@ -174,9 +174,9 @@ def new(
     leave out follows the template's recommendation on each `update`. Questions without a flag are asked, unless
     --defaults.
     """
-    from fastapi_cors_scaffold.answers import answer_errors, parse_data, typed_data, unknown_data_error
-    from fastapi_cors_scaffold.questions import FLAGS, answers_from_flags
-    from fastapi_cors_scaffold.shipped import locate
+    from fastapi_cors_scaffold.projects.answers import answer_errors, parse_data, typed_data, unknown_data_error
+    from fastapi_cors_scaffold.projects.template import locate
+    from fastapi_cors_scaffold.rules.questions import FLAGS, answers_from_flags
 
     answers = answers_from_flags(ctx.params)
     extra = parse_data(data or [])
@@ -188,7 +188,7 @@ def new(
     if problems := answer_errors({**from_data, **answers}, template.recommendation, spelled):
         raise Refusal(problems[0])
     _need_terminal_unless(defaults)
-    from fastapi_cors_scaffold.scaffold import new_project
+    from fastapi_cors_scaffold.projects.render import new_project
 
     created = new_project(
         destination, {**extra, **answers}, template, defaults=defaults, quiet=quiet, source=template_source
@@ -226,9 +226,9 @@ def update(
     several projects or a directory, prints one row per project and exits 1 if any conflicted, failed or was
     skipped.
     """
-    from fastapi_cors_scaffold.answers import parse_data, stored_answer_errors, typed_data, unknown_data_error
-    from fastapi_cors_scaffold.fleet import Options
-    from fastapi_cors_scaffold.shipped import locate
+    from fastapi_cors_scaffold.projects.answers import parse_data, stored_answer_errors, typed_data, unknown_data_error
+    from fastapi_cors_scaffold.projects.fleet import Options
+    from fastapi_cors_scaffold.projects.template import locate
 
     extra = parse_data(data or [])
     template = locate()
@@ -245,7 +245,7 @@ def update(
     if problems := stored_answer_errors({**stored, **typed_data(extra)}, template.recommendation):
         raise Refusal(problems[0])
     _need_terminal_unless(defaults)
-    from fastapi_cors_scaffold.scaffold import update_project
+    from fastapi_cors_scaffold.projects.render import update_project
 
     updated = update_project(
         destination, extra, template, defaults=defaults, conflict=conflict.value, vcs_ref=vcs_ref, quiet=quiet
@@ -260,7 +260,7 @@ def update(
 
 
 def _update_fleet(targets: list[Path], options: Options, *, as_json: bool) -> None:
-    from fastapi_cors_scaffold.fleet import find_projects, outcomes_json, print_outcomes, update_fleet
+    from fastapi_cors_scaffold.projects.fleet import find_projects, outcomes_json, print_outcomes, update_fleet
 
     if len(targets) == 1 and not targets[0].is_dir():
         raise Refusal(f"{targets[0]} has no .copier-answers.yml: it was not made by `new` or `copier copy`.")
@@ -330,7 +330,7 @@ def check(
     """
     import math
 
-    from fastapi_cors_scaffold.browser import Request, forbidden_method_reason, is_token
+    from fastapi_cors_scaffold.fetch.browser import Request, forbidden_method_reason, is_token
     from fastapi_cors_scaffold.rules.checks import origin_problem
 
     if origin != "null" and (problem := origin_problem(origin, "--origin")):
@@ -346,9 +346,15 @@ def check(
     for name in read:
         if not is_token(name):
             raise Refusal(f"--read-header {name!r} is not a header name, e.g. X-Total-Count.")
-    from fastapi_cors_scaffold.probe import check as probe_check
-    from fastapi_cors_scaffold.probe import scan as probe_scan
-    from fastapi_cors_scaffold.report import browser_json, print_browser, print_verdict, specific_grants, verdict_json
+    from fastapi_cors_scaffold.fetch.probe import check as probe_check
+    from fastapi_cors_scaffold.fetch.probe import scan as probe_scan
+    from fastapi_cors_scaffold.fetch.report import (
+        browser_json,
+        print_browser,
+        print_verdict,
+        specific_grants,
+        verdict_json,
+    )
 
     request = Request(url, origin, method, headers, credentials, read)
     seen = _in_chromium(request, timeout) if in_browser else None
@@ -412,11 +418,11 @@ def lint(
     recommendation. Exit 1 when there is an error (with --strict: or a warning or a value not read), 2 when there is
     nothing to read or the input is bad.
     """
-    from fastapi_cors_scaffold.configuration import Configuration, Reading, read_configurations
-    from fastapi_cors_scaffold.lint import Severity, audit
-    from fastapi_cors_scaffold.lint_report import audits_json, audits_sarif, print_audits
-    from fastapi_cors_scaffold.questions import overrides_from_flags
-    from fastapi_cors_scaffold.shipped import locate
+    from fastapi_cors_scaffold.audit.configuration import Configuration, Reading, read_configurations
+    from fastapi_cors_scaffold.audit.lint import Severity, audit
+    from fastapi_cors_scaffold.audit.report import audits_json, audits_sarif, print_audits
+    from fastapi_cors_scaffold.projects.template import locate
+    from fastapi_cors_scaffold.rules.questions import overrides_from_flags
 
     given = overrides_from_flags(ctx.params)
     recommended = cache(lambda: locate().recommendation)  # only an answers file, or no PATH, needs the template
@@ -458,7 +464,7 @@ def template(
 ) -> None:
     """Print the source `new` records, for plain `copier copy`: this template's repository URL (or
     $FASTAPI_CORS_SCAFFOLD_TEMPLATE); or the local history file, or write a mirror."""
-    from fastapi_cors_scaffold.shipped import chosen_source, locate
+    from fastapi_cors_scaffold.projects.template import chosen_source, locate
 
     if mirror is not None:
         ref = locate().write_mirror(mirror)
@@ -492,7 +498,7 @@ def _need_terminal_unless(defaults: bool) -> None:
 
 def _header_pair(raw: str) -> tuple[str, str]:
     """'Name: value' from --header; a bare name gets a dummy value (only Content-Type's value decides anything)."""
-    from fastapi_cors_scaffold.browser import header_value_problem, is_token
+    from fastapi_cors_scaffold.fetch.browser import header_value_problem, is_token
 
     name, colon, value = raw.partition(":")
     name = name.strip()
@@ -506,7 +512,7 @@ def _header_pair(raw: str) -> tuple[str, str]:
 
 def _in_chromium(request: Request, timeout: float) -> Seen:
     """The request run by headless Chromium for --browser; no browser or no Playwright is one line, exit 2."""
-    from fastapi_cors_scaffold.chromium import chromium, run
+    from fastapi_cors_scaffold.fetch.chromium import chromium, run
 
     with chromium() as browser:
         return run(browser, request, timeout)

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from fastapi_cors_scaffold.chromium import EXECUTABLE_VARIABLE
+from fastapi_cors_scaffold.fetch.chromium import EXECUTABLE_VARIABLE
 from tests.support.check_servers import HandWritten, starlette_app
 from tests.support.cli import invoke, run_cli
 from tests.support.fetch_scenarios import PAGE

@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from fastapi_cors_scaffold.history import HistoryError, build_bundle, bundle_heads, install_bundle, releases
+from fastapi_cors_scaffold.errors import HistoryError
+from fastapi_cors_scaffold.projects.history import build_bundle, bundle_heads, install_bundle, releases
 from tests.support.cli import CHECKOUT_VARIABLE, TEMPLATE_PATHS, committed_copy, invoke
 from tests.support.git import commit_all, git
 from tests.support.paths import BIN, REPOSITORY
@@ -162,16 +163,23 @@ def test_a_file_that_is_not_a_bundle_is_refused(tmp_path: Path) -> None:
         bundle_heads(tmp_path / "x.bundle")
 
 
+RELEASES = "fastapi_cors_scaffold.projects.history"
+
+
 def test_the_release_workflow_lints_clean_and_its_script_prints_the_releases(checkout: Path) -> None:
     workflow = REPOSITORY / ".github" / "workflows" / "release.yml"
     linted = subprocess.run([str(BIN / "actionlint"), str(workflow)], capture_output=True, text=True, check=False)
     assert linted.returncode == 0, linted.stdout + linted.stderr
-    assert "history.py releases" in workflow.read_text()
+    assert "PYTHONPATH=src uv run --no-project --with 'packaging>=24' python -m " + RELEASES in workflow.read_text()
     declare(checkout, "0.3.0", "0.3.0 — 2026-12-01")
 
-    script = REPOSITORY / "src" / "fastapi_cors_scaffold" / "history.py"
+    # As the workflow runs it: from the source tree, isolated from the installed package (-I drops PYTHONPATH, so
+    # the tree is put first on the path by hand).
+    source = REPOSITORY / "src"
+    program = f"import runpy, sys; sys.path.insert(0, {str(source)!r}); sys.argv[1:] = ['releases']; "
+    program += f"runpy.run_module({RELEASES!r}, run_name='__main__')"
     printed = subprocess.run(
-        [sys.executable, str(script), "releases"], cwd=checkout, capture_output=True, text=True, check=False
+        [sys.executable, "-I", "-c", program], cwd=checkout, capture_output=True, text=True, check=False
     )
 
     assert printed.returncode == 0, printed.stderr

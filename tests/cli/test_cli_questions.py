@@ -13,8 +13,8 @@ import typer
 import yaml
 
 from fastapi_cors_scaffold.cli import app
-from fastapi_cors_scaffold.policy import Policy
-from fastapi_cors_scaffold.questions import CORS, QUESTIONS, Kind, Question
+from fastapi_cors_scaffold.rules.policy import Policy
+from fastapi_cors_scaffold.rules.questions import CORS, QUESTIONS, Kind, Question
 from tests.support.paths import REPOSITORY
 from tests.support.rendering import imported_settings
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from fastapi_cors_scaffold import shipped
+from fastapi_cors_scaffold.projects import template as shipped
 from tests.support.cli import invoke
 from tests.support.git import commit_all, git
 

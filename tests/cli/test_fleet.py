@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from fastapi_cors_scaffold.fleet import is_ours
-from fastapi_cors_scaffold.shipped import locate
+from fastapi_cors_scaffold.projects.fleet import is_ours
+from fastapi_cors_scaffold.projects.template import locate
 from tests.support.cli import invoke
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from fastapi_cors_scaffold.rules.checks import split_list
-from fastapi_cors_scaffold.questions import FLAGS, QUESTION_OF
+from fastapi_cors_scaffold.rules.questions import FLAGS, QUESTION_OF
 from tests.support.cli import invoke
 from tests.support.table import ROWS, SETTINGS, Row, first_problem
 
@@ -53,8 +53,8 @@ ACCEPTED_BY_FLAGS = [row for row in ROWS if not row.rule and cli_arguments(row)]
 @pytest.mark.parametrize("row", ACCEPTED_BY_FLAGS, ids=lambda row: row.id)
 def test_the_checks_new_runs_before_copier_accept(row: Row) -> None:
     """What `new` runs before Copier: the flags' answers on top of the template's recommendation."""
-    from fastapi_cors_scaffold.answers import answer_errors
-    from fastapi_cors_scaffold.shipped import locate
+    from fastapi_cors_scaffold.projects.answers import answer_errors
+    from fastapi_cors_scaffold.projects.template import locate
 
     answers = {QUESTION_OF[name]: value for name, value in row.changed.items()}
 

@@ -23,7 +23,8 @@ def mypy_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def chromium_browser() -> Iterator[Browser]:
     """One headless Chromium for the whole session, driven by Playwright (starting it is the slow part); the tests
     that need it are skipped where no Chromium is installed."""
-    from fastapi_cors_scaffold.chromium import BrowserUnavailable, chromium
+    from fastapi_cors_scaffold.errors import BrowserUnavailable
+    from fastapi_cors_scaffold.fetch.chromium import chromium
 
     with ExitStack() as stack:
         try:

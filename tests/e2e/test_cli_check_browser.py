@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from fastapi_cors_scaffold.chromium import EXECUTABLES
+from fastapi_cors_scaffold.fetch.chromium import EXECUTABLES
 from tests.support.check_servers import HandWritten, starlette_app
 from tests.support.cli import run_cli
 from tests.support.fetch_scenarios import PAGE

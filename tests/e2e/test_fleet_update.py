@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from fastapi_cors_scaffold.fleet import readme_test_command
+from fastapi_cors_scaffold.projects.fleet import readme_test_command
 from tests.support.cli import invoke, released_checkout
 from tests.support.git import commit_all, git
 from tests.support.paths import BIN

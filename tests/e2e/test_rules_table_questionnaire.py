@@ -13,7 +13,7 @@ from typing import Any
 import copier
 import pytest
 
-from fastapi_cors_scaffold.questions import QUESTION_OF
+from fastapi_cors_scaffold.rules.questions import QUESTION_OF
 from tests.support.paths import REPOSITORY
 from tests.support.table import IDS, ROWS, Row, first_problem
 

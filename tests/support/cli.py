@@ -15,8 +15,8 @@ import pytest
 from plumbum import local
 from typer.testing import CliRunner, Result
 
-from fastapi_cors_scaffold import history
 from fastapi_cors_scaffold.cli import app
+from fastapi_cors_scaffold.projects import history
 from tests.support.git import commit_all, git
 from tests.support.paths import BIN, REPOSITORY
 

@@ -6,7 +6,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from fastapi_cors_scaffold.browser import (
+from fastapi_cors_scaffold.fetch.browser import (
     Headers,
     Request,
     Response,

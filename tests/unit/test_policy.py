@@ -9,7 +9,7 @@ import pytest
 from starlette.middleware.cors import CORSMiddleware
 
 from fastapi_cors_scaffold.rules.checks import policy_problems
-from fastapi_cors_scaffold.policy import Policy, policy_notes, problems
+from fastapi_cors_scaffold.rules.policy import Policy, policy_notes, problems
 
 
 def test_defaults_are_starlettes() -> None:

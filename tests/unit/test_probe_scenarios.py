@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from fastapi_cors_scaffold.probe import check
+from fastapi_cors_scaffold.fetch.probe import check
 from tests.support.fetch_scenarios import CASES, PAGE, Case, Quirky, Servers, quirky_servers, request_for, said
 
 

@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
-from fastapi_cors_scaffold.configuration import Unknown
-from fastapi_cors_scaffold.python_source import read_python
+from fastapi_cors_scaffold.audit.configuration import Unknown
+from fastapi_cors_scaffold.audit.python_source import read_python
 from tests.support.table import SETTINGS
 
 HEADER = "from starlette.middleware.cors import CORSMiddleware\nfrom starlette.middleware import Middleware\n"

@@ -14,9 +14,10 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
-from fastapi_cors_scaffold.configuration import POLICY_FIELDS, Configuration, ConfigurationError, Setting
-from fastapi_cors_scaffold.policy import Policy
-from fastapi_cors_scaffold.questions import FIELD_OF
+from fastapi_cors_scaffold.audit.configuration import POLICY_FIELDS, Configuration, Setting
+from fastapi_cors_scaffold.errors import ConfigurationError
+from fastapi_cors_scaffold.rules.policy import Policy
+from fastapi_cors_scaffold.rules.questions import FIELD_OF
 
 DATA_SUFFIXES = (".yml", ".yaml", ".json", ".toml")
 ANSWERS_MARKERS = ("_src_path", "_commit")

@@ -11,8 +11,8 @@ from collections.abc import Iterator
 from functools import cache
 from pathlib import Path
 
-from fastapi_cors_scaffold.configuration import ANSWERS_FILE, Configuration, Unknown
-from fastapi_cors_scaffold.data_files import ANSWERS_MARKERS, DATA_SUFFIXES
+from fastapi_cors_scaffold.audit.configuration import ANSWERS_FILE, Configuration, Unknown
+from fastapi_cors_scaffold.audit.data_files import ANSWERS_MARKERS, DATA_SUFFIXES
 
 SKIPPED_DIRECTORIES = frozenset(
     {

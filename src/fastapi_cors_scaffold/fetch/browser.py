@@ -14,8 +14,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from urllib.parse import urljoin, urlsplit
 
+from fastapi_cors_scaffold.fetch.origins import origin_of
 from fastapi_cors_scaffold.rules.checks import FORBIDDEN_METHODS, MESSAGES, NEVER_EXPOSED, NORMALIZED_METHODS
-from fastapi_cors_scaffold.origins import origin_of
 
 Headers = tuple[tuple[str, str], ...]
 

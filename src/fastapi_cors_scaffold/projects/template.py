@@ -2,8 +2,10 @@
 
 Projects record the template's canonical repository URL (`[project.urls] Repository`), which teammates, CI and
 Renovate can all reach. The CLI itself needs no network for the versions it knows: from a wheel, the template's files
-and history bundle sit in the package (`_template/`, put there by hatch_build.py); from a checkout (an editable
-install), the bundle is built from the checkout's git history plus its uncommitted template edits. The bundle is merged
+and history bundle sit in the package (`_template/`, put there by hatch_build.py); from a checkout, the bundle is
+built from the checkout's git history plus its uncommitted template edits. A checkout is read only when asked for:
+$FASTAPI_CORS_SCAFFOLD_CHECKOUT names one, or the package is an editable install (`pip install -e`), whose PEP 610
+marker (`direct_url.json`) names the directory it was installed from. The bundle is merged
 into one per user, which keeps every version it was given, and the CLI's own Copier runs fetch the canonical URL from
 it through git's `url.<bundle>.insteadOf`, set for that run only: no machine path reaches the project, no git
 configuration file changes. Where the per-user directory cannot be written, the package's own bundle serves.
@@ -11,6 +13,7 @@ configuration file changes. Where the per-user directory cannot be written, the 
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -22,10 +25,11 @@ from dataclasses import dataclass
 from functools import cache, cached_property
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote, urlsplit
 
-from fastapi_cors_scaffold.answers import recommended_policy
-from fastapi_cors_scaffold.errors import Refusal
-from fastapi_cors_scaffold.history import (
+from fastapi_cors_scaffold.errors import ScaffoldError, TemplateMissingError
+from fastapi_cors_scaffold.projects.answers import recommended_policy
+from fastapi_cors_scaffold.projects.history import (
     BUNDLE_NAME,
     REF_NAME,
     build_bundle,
@@ -33,7 +37,7 @@ from fastapi_cors_scaffold.history import (
     install_bundle,
     write_mirror,
 )
-from fastapi_cors_scaffold.policy import Policy
+from fastapi_cors_scaffold.rules.policy import Policy
 
 HOME_VARIABLE = "FASTAPI_CORS_SCAFFOLD_HOME"
 CHECKOUT_VARIABLE = "FASTAPI_CORS_SCAFFOLD_CHECKOUT"
@@ -41,17 +45,8 @@ TEMPLATE_VARIABLE = "FASTAPI_CORS_SCAFFOLD_TEMPLATE"
 APP_NAME = "fastapi-cors-scaffold"
 USER_BUNDLE = "template.bundle"
 
-PACKAGED = Path(__file__).resolve().parent / "_template"
+PACKAGED = Path(__file__).resolve().parents[1] / "_template"
 _URL = re.compile(r"^(?:[a-z][a-z0-9+.-]*://|gh:|gl:|[\w.-]+@[\w.-]+:)", re.IGNORECASE)
-SOURCE_CHECKOUT = Path(__file__).resolve().parents[2]
-
-
-class ScaffoldError(Refusal):
-    """A refusal worth one line on stderr: bad answers, a destination in the way, a project that cannot update."""
-
-
-class TemplateMissingError(ScaffoldError):
-    """Neither a packaged template nor a checkout with its git history was found."""
 
 
 @dataclass(frozen=True)
@@ -76,9 +71,11 @@ class InstalledTemplate:
 
 @cache
 def canonical_source() -> str:
-    """The template's canonical git URL: `[project.urls] Repository` of this package."""
-    pyproject = SOURCE_CHECKOUT / "pyproject.toml"
-    if (SOURCE_CHECKOUT / "src" / "fastapi_cors_scaffold").is_dir() and pyproject.is_file():
+    """The template's canonical git URL: `[project.urls] Repository` of this package (of the checkout's
+    pyproject.toml for an editable install, whose installed metadata may be older)."""
+    checkout = editable_checkout()
+    pyproject = checkout / "pyproject.toml" if checkout else None
+    if pyproject and pyproject.is_file():
         urls = tomllib.loads(pyproject.read_text(encoding="utf-8")).get("project", {}).get("urls", {})
         if isinstance(urls.get("Repository"), str):
             return str(urls["Repository"])
@@ -182,16 +179,16 @@ class Template:
 
 
 def locate() -> Template:
-    """The template to render: a checkout ($FASTAPI_CORS_SCAFFOLD_CHECKOUT, or the one this code runs from), else
-    the copy in the package. Each command calls this once and passes the result down."""
+    """The template to render: a checkout ($FASTAPI_CORS_SCAFFOLD_CHECKOUT, or an editable install's), else the copy
+    in the package. Each command calls this once and passes the result down."""
     import yaml
 
     checkout = _checkout()
     files = checkout or PACKAGED
     if not (files / "copier.yml").is_file():
         raise TemplateMissingError(
-            f"No template found: the package has no {PACKAGED.name}/ and {SOURCE_CHECKOUT} is not a checkout of "
-            f"{APP_NAME}; reinstall the package from a wheel."
+            f"No template found: the package has no {PACKAGED.name}/ (an install from a shallow clone has none) and "
+            f"no checkout was given in ${CHECKOUT_VARIABLE}; reinstall the package from a wheel."
         )
     questions: Any = yaml.safe_load((files / "copier.yml").read_text(encoding="utf-8"))
     return Template(files, checkout, questions if isinstance(questions, dict) else {})
@@ -242,11 +239,31 @@ def user_home() -> Path:
 
 
 def _checkout() -> Path | None:
-    """A git checkout to take the template from: $FASTAPI_CORS_SCAFFOLD_CHECKOUT, or the one this code runs from."""
+    """A git checkout to take the template from: $FASTAPI_CORS_SCAFFOLD_CHECKOUT, or the editable install's own."""
     override = os.environ.get(CHECKOUT_VARIABLE)
-    candidate = Path(override).expanduser().resolve() if override else SOURCE_CHECKOUT
-    if (candidate / "copier.yml").is_file() and (candidate / ".git").exists():
+    candidate = Path(override).expanduser().resolve() if override else editable_checkout()
+    if candidate and (candidate / "copier.yml").is_file() and (candidate / ".git").exists():
         return candidate
     if override:
         raise TemplateMissingError(f"${CHECKOUT_VARIABLE} is {override}, which is not a git checkout with copier.yml.")
     return None
+
+
+@cache
+def editable_checkout() -> Path | None:
+    """The directory an editable install (`pip install -e DIR`) runs from, by the marker pip writes for it (PEP 610:
+    `direct_url.json` with `dir_info.editable`); None for an install from a wheel."""
+    from importlib.metadata import PackageNotFoundError, distribution
+
+    try:
+        marker = distribution(APP_NAME).read_text("direct_url.json")
+    except PackageNotFoundError:
+        return None
+    try:
+        direct = json.loads(marker or "{}")
+    except ValueError:
+        return None
+    url = urlsplit(str(direct.get("url", "")))
+    if not direct.get("dir_info", {}).get("editable") or url.scheme != "file":
+        return None
+    return Path(unquote(url.path)).resolve()

@@ -9,8 +9,9 @@ Releases come from the history itself, not from tags (a fresh clone has none): a
 which `pyproject.toml`'s version has a dated section in `CHANGELOG.md` (`## 0.1.0 — 2026-11-25`), and the bundle
 carries a PEP 440 tag for each. An unreleased or uncommitted tip gets a tag `<last release>.post<distance>+git-g<sha>`:
 Copier records it as `_commit`, and it ends in git's `describe` syntax, so git still resolves it from the commit alone
-in a later bundle that lacks the tag. Standard library and `packaging` only: `hatch_build.py` (and the release
-workflow, `python history.py releases`) load this file before anything is installed.
+in a later bundle that lacks the tag. Standard library, `packaging` and `errors` only: `hatch_build.py` and the
+release workflow (`PYTHONPATH=src python -m fastapi_cors_scaffold.projects.history releases`) import it from the
+source tree before anything is installed.
 """
 
 from __future__ import annotations
@@ -28,10 +29,7 @@ from pathlib import Path
 
 from packaging.version import InvalidVersion, Version
 
-try:
-    from fastapi_cors_scaffold.errors import Refusal
-except ImportError:  # loaded by path (hatch_build.py, the release workflow) before the package is importable
-    Refusal = Exception  # type: ignore[misc,assignment]
+from fastapi_cors_scaffold.errors import HistoryError
 
 # The rules module and its messages live in the package; the template links to them (template/ and includes/).
 RULES_PATHS = ("src/fastapi_cors_scaffold/rules/checks.py", "src/fastapi_cors_scaffold/rules/messages.json")
@@ -47,10 +45,6 @@ _BUILDER = {
     "GIT_COMMITTER_NAME": "fastapi-cors-scaffold",
     "GIT_COMMITTER_EMAIL": "build@fastapi-cors-scaffold.invalid",
 }
-
-
-class HistoryError(Refusal):
-    """Git is missing, or the checkout or bundle cannot give the template's history."""
 
 
 def build_bundle(checkout: Path, bundle: Path) -> str:
@@ -286,8 +280,8 @@ def _run(
     return result
 
 
-if __name__ == "__main__":  # the release workflow: `python history.py releases` prints "<version> <commit>" lines
+if __name__ == "__main__":  # the release workflow: `... -m fastapi_cors_scaffold.projects.history releases`
     if sys.argv[1:] != ["releases"]:
-        sys.exit("usage: python history.py releases   (run in a full clone of the repository)")
+        sys.exit("usage: python -m fastapi_cors_scaffold.projects.history releases   (in a full clone)")
     for name, commit in releases(Path(_git("rev-parse", "--absolute-git-dir"))).items():
         print(name, commit)

@@ -14,15 +14,11 @@ from dataclasses import dataclass
 
 import httpx2
 
-from fastapi_cors_scaffold.attacks import Attack, attacker_origins
-from fastapi_cors_scaffold.browser import Headers, Request, Response, Verdict, fetch, grants
-from fastapi_cors_scaffold.errors import Refusal
+from fastapi_cors_scaffold.errors import ProbeError
+from fastapi_cors_scaffold.fetch.browser import Headers, Request, Response, Verdict, fetch, grants
+from fastapi_cors_scaffold.rules.attacks import Attack, attacker_origins
 
 BODY_PREFIX = 512
-
-
-class ProbeError(Refusal):
-    """The server could not be reached or did not answer HTTP."""
 
 
 @dataclass(frozen=True)

@@ -12,17 +12,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from fastapi_cors_scaffold.errors import Refusal
-from fastapi_cors_scaffold.policy import Policy
-from fastapi_cors_scaffold.questions import FIELD_OF
+from fastapi_cors_scaffold.errors import ConfigurationError
+from fastapi_cors_scaffold.rules.policy import Policy
+from fastapi_cors_scaffold.rules.questions import FIELD_OF
 
 ANSWERS_FILE = ".copier-answers.yml"
 POLICY_FIELDS = tuple(FIELD_OF.values())
 STARLETTE_DEFAULTS = Policy()
-
-
-class ConfigurationError(Refusal):
-    """Bad input: a path that does not exist or cannot be parsed, or nothing to read at all."""
 
 
 @dataclass(frozen=True)
@@ -82,7 +78,7 @@ class Reading:
 def read_configurations(paths: Iterable[Path], recommended: Callable[[], Policy]) -> Reading:
     """Every configuration in `paths` (files or directories), in path order; `recommended` is asked only when a
     Copier answers file needs the template's recommendation for what it leaves out."""
-    from fastapi_cors_scaffold.project_tree import candidate_files, generated_root, wired_to_settings
+    from fastapi_cors_scaffold.audit.tree import candidate_files, generated_root, wired_to_settings
 
     found: dict[tuple[Path, int | None, str], Configuration] = {}
     notes: list[str] = []
@@ -119,8 +115,8 @@ def read_configurations(paths: Iterable[Path], recommended: Callable[[], Policy]
 def _read_file(
     file: Path, recommended: Callable[[], Policy], generated: Path | None, explicit: bool
 ) -> list[Configuration]:
-    from fastapi_cors_scaffold.data_files import DATA_SUFFIXES, read_data_file
-    from fastapi_cors_scaffold.python_source import read_python
+    from fastapi_cors_scaffold.audit.data_files import DATA_SUFFIXES, read_data_file
+    from fastapi_cors_scaffold.audit.python_source import read_python
 
     if file.suffix == ".py":
         return read_python(file, generated_project=generated is not None)

@@ -21,14 +21,14 @@ from typing import TYPE_CHECKING, Any, Literal
 
 import yaml
 
-from fastapi_cors_scaffold.configuration import ANSWERS_FILE
-from fastapi_cors_scaffold.errors import Refusal
-from fastapi_cors_scaffold.questions import FIELD_OF
+from fastapi_cors_scaffold.audit.configuration import ANSWERS_FILE
+from fastapi_cors_scaffold.errors import FleetError, Refusal
+from fastapi_cors_scaffold.rules.questions import FIELD_OF
 
 if TYPE_CHECKING:
     from rich.console import Console
 
-    from fastapi_cors_scaffold.shipped import Template
+    from fastapi_cors_scaffold.projects.template import Template
 
 # Questions every release of this template stores, which together tell its answers files from other templates'.
 IDENTIFYING = frozenset({"project_name", "project_slug", "package_name", "customize"})
@@ -64,10 +64,6 @@ class Outcome:
     @property
     def ok(self) -> bool:
         return self.status in {"updated", "current"} and self.tests_passed is not False
-
-
-class FleetError(Refusal):
-    """A path that is neither a project nor a directory holding any."""
 
 
 def find_projects(paths: Sequence[Path], questions: Iterable[str]) -> list[Path]:
@@ -116,8 +112,8 @@ def update_group(projects: Sequence[Path], options: Options) -> list[Outcome]:
 
 def update_one(project: Path, options: Options) -> Outcome:
     """Update one project, or say why it was skipped or failed; never raises for the project's own problems."""
-    from fastapi_cors_scaffold.answers import stored_answer_errors, typed_data
-    from fastapi_cors_scaffold.scaffold import update_project
+    from fastapi_cors_scaffold.projects.answers import stored_answer_errors, typed_data
+    from fastapi_cors_scaffold.projects.render import update_project
 
     name = str(project)
     if _repository(project) is None:
@@ -253,8 +249,9 @@ def _git(project: Path, *args: str) -> subprocess.CompletedProcess[str]:
 
 def _policy(project: Path) -> dict[str, Any]:
     """The project's CORS settings as its settings.py holds them (empty when it cannot be read, e.g. mid-conflict)."""
-    from fastapi_cors_scaffold.configuration import ConfigurationError, Unknown, read_configurations
-    from fastapi_cors_scaffold.policy import Policy
+    from fastapi_cors_scaffold.audit.configuration import Unknown, read_configurations
+    from fastapi_cors_scaffold.errors import ConfigurationError
+    from fastapi_cors_scaffold.rules.policy import Policy
 
     fields = {field.name for field in dataclasses.fields(Policy)}
     try:

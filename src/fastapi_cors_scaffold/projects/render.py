@@ -25,19 +25,19 @@ from copier.errors import CopierAnswersInterrupt, CopierError
 from plumbum import local
 from plumbum.commands.processes import ProcessExecutionError
 
-from fastapi_cors_scaffold.configuration import ANSWERS_FILE
-from fastapi_cors_scaffold.history import bundle_heads
-from fastapi_cors_scaffold.questions import FLAGS
-from fastapi_cors_scaffold.shipped import (
+from fastapi_cors_scaffold.audit.configuration import ANSWERS_FILE
+from fastapi_cors_scaffold.errors import ScaffoldError
+from fastapi_cors_scaffold.projects.history import bundle_heads
+from fastapi_cors_scaffold.projects.template import (
     USER_BUNDLE,
     InstalledTemplate,
-    ScaffoldError,
     Template,
     canonical_source,
     chosen_source,
     process_scratch,
     same_source,
 )
+from fastapi_cors_scaffold.rules.questions import FLAGS
 
 _VALIDATION = re.compile(
     r"(?:Validation error for question|Invalid choice for) '(?P<question>[^']+)': (?P<message>.*)", re.DOTALL

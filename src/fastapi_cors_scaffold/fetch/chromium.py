@@ -17,8 +17,8 @@ from dataclasses import dataclass, field
 from html import escape
 from typing import TYPE_CHECKING, Any
 
-from fastapi_cors_scaffold.browser import Request
-from fastapi_cors_scaffold.errors import Refusal
+from fastapi_cors_scaffold.errors import BrowserUnavailable
+from fastapi_cors_scaffold.fetch.browser import Request
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Frame
@@ -46,10 +46,6 @@ async ([url, init, names, milliseconds]) => {
   }
 }
 """
-
-
-class BrowserUnavailable(Refusal):
-    """No browser, or no Playwright, to run the request in."""
 
 
 @dataclass(frozen=True)

@@ -15,8 +15,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from fastapi_cors_scaffold.configuration import POLICY_FIELDS, Configuration, ConfigurationError, Setting, Unknown
-from fastapi_cors_scaffold.questions import CORS
+from fastapi_cors_scaffold.audit.configuration import POLICY_FIELDS, Configuration, Setting, Unknown
+from fastapi_cors_scaffold.errors import ConfigurationError
+from fastapi_cors_scaffold.rules.questions import CORS
 
 # CORSMiddleware's parameters after `app`, in order, for positional arguments.
 STARLETTE_ORDER = (

@@ -12,8 +12,8 @@ from typing import Any
 from rich.console import Console
 from rich.text import Text
 
-from fastapi_cors_scaffold.lint import Audit, Finding, Severity, Unread
-from fastapi_cors_scaffold.questions import CORS
+from fastapi_cors_scaffold.audit.lint import Audit, Finding, Severity, Unread
+from fastapi_cors_scaffold.rules.questions import CORS
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 SARIF_LEVELS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}

@@ -13,10 +13,10 @@ import json
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from fastapi_cors_scaffold.rules.checks import Problem, split_list
 from fastapi_cors_scaffold.errors import Refusal
-from fastapi_cors_scaffold.policy import Policy, problems
-from fastapi_cors_scaffold.questions import CORS, FIELD_OF, QUESTION_OF, RENAMED, Kind
+from fastapi_cors_scaffold.rules.checks import Problem, split_list
+from fastapi_cors_scaffold.rules.policy import Policy, problems
+from fastapi_cors_scaffold.rules.questions import CORS, FIELD_OF, QUESTION_OF, RENAMED, Kind
 
 
 def parse_data(pairs: Iterable[str]) -> dict[str, str]:
