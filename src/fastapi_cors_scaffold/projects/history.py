@@ -31,9 +31,8 @@ from packaging.version import InvalidVersion, Version
 
 from fastapi_cors_scaffold.errors import HistoryError
 
-# The rules module and its messages live in the package; the template links to them (template/ and includes/).
-RULES_PATHS = ("src/fastapi_cors_scaffold/rules/checks.py", "src/fastapi_cors_scaffold/rules/messages.json")
-TEMPLATE_PATHS = ("copier.yml", "includes", "template", *RULES_PATHS)
+# The rule modules live in the package; the template links to those it ships (template/ and includes/).
+TEMPLATE_PATHS = ("copier.yml", "includes", "template", "src/fastapi_cors_scaffold/rules")
 BUNDLE_NAME = "history.bundle"
 REF_NAME = "ref"
 RELEASE_FILES = ("pyproject.toml", "CHANGELOG.md")
