@@ -418,8 +418,9 @@ def lint(
     recommendation. Exit 1 when there is an error (with --strict: or a warning or a value not read), 2 when there is
     nothing to read or the input is bad.
     """
-    from fastapi_cors_scaffold.audit.configuration import Configuration, Reading, read_configurations
     from fastapi_cors_scaffold.audit.lint import Severity, audit
+    from fastapi_cors_scaffold.audit.model import Configuration, Reading
+    from fastapi_cors_scaffold.audit.reading import read_configurations
     from fastapi_cors_scaffold.audit.report import audits_json, audits_sarif, print_audits
     from fastapi_cors_scaffold.projects.template import locate
     from fastapi_cors_scaffold.rules.questions import overrides_from_flags

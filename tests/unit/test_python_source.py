@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from fastapi_cors_scaffold.audit.configuration import Unknown
+from fastapi_cors_scaffold.audit.model import Unknown
 from fastapi_cors_scaffold.audit.python_source import read_python
 from tests.support.table import SETTINGS
 

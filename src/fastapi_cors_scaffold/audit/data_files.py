@@ -14,7 +14,7 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
-from fastapi_cors_scaffold.audit.configuration import POLICY_FIELDS, Configuration, Setting
+from fastapi_cors_scaffold.audit.model import POLICY_FIELDS, Configuration, Setting
 from fastapi_cors_scaffold.errors import ConfigurationError
 from fastapi_cors_scaffold.rules.policy import Policy
 from fastapi_cors_scaffold.rules.questions import FIELD_OF

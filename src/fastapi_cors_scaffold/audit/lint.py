@@ -18,12 +18,11 @@ from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import Any
 
-from fastapi_cors_scaffold.audit.configuration import Configuration, Setting, Unknown
-from fastapi_cors_scaffold.projects.answers import policy_from_answers
+from fastapi_cors_scaffold.audit.model import Configuration, Setting, Unknown
 from fastapi_cors_scaffold.rules.attacks import Attack, attacker_origins, same_site, split_origin
 from fastapi_cors_scaffold.rules.checks import literal_origin, origin_problem, regex_branches
 from fastapi_cors_scaffold.rules.policy import Policy, policy_notes, problems
-from fastapi_cors_scaffold.rules.questions import QUESTION_OF
+from fastapi_cors_scaffold.rules.questions import QUESTION_OF, policy_from_answers
 
 SHARED_PUBLISHING_HOSTS = frozenset(
     {"codepen.io", "cdpn.io", "jsfiddle.net", "fiddle.jshell.net", "jsbin.com", "codesandbox.io", "stackblitz.com"}

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from fastapi_cors_scaffold.audit.configuration import POLICY_FIELDS, Configuration, Setting, Unknown
+from fastapi_cors_scaffold.audit.model import POLICY_FIELDS, Configuration, Setting, Unknown
 from fastapi_cors_scaffold.errors import ConfigurationError
 from fastapi_cors_scaffold.rules.questions import CORS
 

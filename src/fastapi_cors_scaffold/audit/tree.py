@@ -11,8 +11,9 @@ from collections.abc import Iterator
 from functools import cache
 from pathlib import Path
 
-from fastapi_cors_scaffold.audit.configuration import ANSWERS_FILE, Configuration, Unknown
 from fastapi_cors_scaffold.audit.data_files import ANSWERS_MARKERS, DATA_SUFFIXES
+from fastapi_cors_scaffold.audit.model import Configuration, Unknown
+from fastapi_cors_scaffold.rules.questions import ANSWERS_FILE
 
 SKIPPED_DIRECTORIES = frozenset(
     {

@@ -14,9 +14,9 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from fastapi_cors_scaffold.errors import Refusal
-from fastapi_cors_scaffold.rules.checks import Problem, split_list
+from fastapi_cors_scaffold.rules.checks import Problem
 from fastapi_cors_scaffold.rules.policy import Policy, problems
-from fastapi_cors_scaffold.rules.questions import CORS, FIELD_OF, QUESTION_OF, RENAMED, Kind
+from fastapi_cors_scaffold.rules.questions import CORS, FIELD_OF, QUESTION_OF, Kind, current_names, policy_from_answers
 
 
 def parse_data(pairs: Iterable[str]) -> dict[str, str]:
@@ -55,47 +55,6 @@ def typed_data(data: Mapping[str, str]) -> dict[str, Any]:
         except yaml.YAMLError:
             typed[question] = value
     return typed
-
-
-def as_list(value: Any) -> tuple[str, ...]:
-    """A list answer as the template reads it: a string is split on commas, like its `as_list` macro."""
-    if value is None:
-        return ()
-    if isinstance(value, str):
-        return tuple(split_list(value))
-    if isinstance(value, list | tuple):
-        return tuple(str(item) for item in value)
-    return (str(value),)
-
-
-def current_names(answers: Mapping[str, Any]) -> dict[str, Any]:
-    """Answers under the questions' current names (an answer under the new name wins over one under the old)."""
-    renamed = {RENAMED[key]: value for key, value in answers.items() if key in RENAMED}
-    return {**renamed, **{key: value for key, value in answers.items() if key not in RENAMED}}
-
-
-def policy_from_answers(answers: Mapping[str, Any], recommended: Policy) -> Policy:
-    """The policy a project runs with: its answers where given, the template's recommendation elsewhere.
-
-    Values are converted only as Copier would convert them; any other value is kept as written, for the rules to
-    refuse it in a sentence (`max_age=abc` is not a whole number) instead of a traceback here.
-    """
-    answers = current_names(answers)
-    fields: dict[str, Any] = {}
-    for question in CORS:
-        if question.key not in answers or not question.field:
-            continue
-        value = answers[question.key]
-        if question.kind is Kind.REGEX:
-            fields[question.field] = str(value) if value else None
-        elif question.kind is Kind.BOOL:
-            fields[question.field] = bool(value) if isinstance(value, int) and value in (0, 1) else value
-        elif question.kind is Kind.INT:
-            whole = isinstance(value, str) and value.strip().isdecimal()
-            fields[question.field] = int(value) if whole else value
-        else:
-            fields[question.field] = as_list(value)
-    return dataclasses.replace(recommended, **fields)
 
 
 def answer_errors(answers: Mapping[str, Any], recommended: Policy, spelled: Mapping[str, str]) -> list[str]:

@@ -21,9 +21,8 @@ from typing import TYPE_CHECKING, Any, Literal
 
 import yaml
 
-from fastapi_cors_scaffold.audit.configuration import ANSWERS_FILE
 from fastapi_cors_scaffold.errors import FleetError, Refusal
-from fastapi_cors_scaffold.rules.questions import FIELD_OF
+from fastapi_cors_scaffold.rules.questions import ANSWERS_FILE, FIELD_OF
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -249,7 +248,8 @@ def _git(project: Path, *args: str) -> subprocess.CompletedProcess[str]:
 
 def _policy(project: Path) -> dict[str, Any]:
     """The project's CORS settings as its settings.py holds them (empty when it cannot be read, e.g. mid-conflict)."""
-    from fastapi_cors_scaffold.audit.configuration import Unknown, read_configurations
+    from fastapi_cors_scaffold.audit.model import Unknown
+    from fastapi_cors_scaffold.audit.reading import read_configurations
     from fastapi_cors_scaffold.errors import ConfigurationError
     from fastapi_cors_scaffold.rules.policy import Policy
 

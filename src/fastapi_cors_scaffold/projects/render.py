@@ -25,7 +25,6 @@ from copier.errors import CopierAnswersInterrupt, CopierError
 from plumbum import local
 from plumbum.commands.processes import ProcessExecutionError
 
-from fastapi_cors_scaffold.audit.configuration import ANSWERS_FILE
 from fastapi_cors_scaffold.errors import ScaffoldError
 from fastapi_cors_scaffold.projects.history import bundle_heads
 from fastapi_cors_scaffold.projects.template import (
@@ -37,7 +36,7 @@ from fastapi_cors_scaffold.projects.template import (
     process_scratch,
     same_source,
 )
-from fastapi_cors_scaffold.rules.questions import FLAGS
+from fastapi_cors_scaffold.rules.questions import ANSWERS_FILE, FLAGS
 
 _VALIDATION = re.compile(
     r"(?:Validation error for question|Invalid choice for) '(?P<question>[^']+)': (?P<message>.*)", re.DOTALL

@@ -1,5 +1,5 @@
 """The template's questions, one row each: the Copier key, `new`'s flag, the `Policy` field and the environment
-variable of the generated service, and the kind of answer.
+variable of the generated service, and the kind of answer; and how answers become a `Policy`.
 
 Every mapping between these names (flags to answers, answers to a policy, the flag an error names) is derived from
 this table, so a question is added or renamed in one row. Tests hold copier.yml, the commands' signatures, the
@@ -8,12 +8,17 @@ README's lists of flags and the generated settings to it.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
 from fastapi_cors_scaffold.rules.checks import split_list
+from fastapi_cors_scaffold.rules.policy import Policy
+
+# Where Copier keeps a project's answers (copier.yml's `_answers_file`): what marks a generated project.
+ANSWERS_FILE = ".copier-answers.yml"
 
 
 class Kind(StrEnum):
@@ -122,3 +127,44 @@ def _given(value: Any) -> bool:
 
 def _from_flag(question: Question, value: Any) -> Any:
     return split_items(value) if question.kind is Kind.LIST else value
+
+
+def as_list(value: Any) -> tuple[str, ...]:
+    """A list answer as the template reads it: a string is split on commas, like its `as_list` macro."""
+    if value is None:
+        return ()
+    if isinstance(value, str):
+        return tuple(split_list(value))
+    if isinstance(value, list | tuple):
+        return tuple(str(item) for item in value)
+    return (str(value),)
+
+
+def current_names(answers: Mapping[str, Any]) -> dict[str, Any]:
+    """Answers under the questions' current names (an answer under the new name wins over one under the old)."""
+    renamed = {RENAMED[key]: value for key, value in answers.items() if key in RENAMED}
+    return {**renamed, **{key: value for key, value in answers.items() if key not in RENAMED}}
+
+
+def policy_from_answers(answers: Mapping[str, Any], recommended: Policy) -> Policy:
+    """The policy a project runs with: its answers where given, the template's recommendation elsewhere.
+
+    Values are converted only as Copier would convert them; any other value is kept as written, for the rules to
+    refuse it in a sentence (`max_age=abc` is not a whole number) instead of a traceback here.
+    """
+    answers = current_names(answers)
+    fields: dict[str, Any] = {}
+    for question in CORS:
+        if question.key not in answers or not question.field:
+            continue
+        value = answers[question.key]
+        if question.kind is Kind.REGEX:
+            fields[question.field] = str(value) if value else None
+        elif question.kind is Kind.BOOL:
+            fields[question.field] = bool(value) if isinstance(value, int) and value in (0, 1) else value
+        elif question.kind is Kind.INT:
+            whole = isinstance(value, str) and value.strip().isdecimal()
+            fields[question.field] = int(value) if whole else value
+        else:
+            fields[question.field] = as_list(value)
+    return dataclasses.replace(recommended, **fields)

@@ -1,0 +1,66 @@
+"""Every CORS configuration in files and trees, in path order; no code is run.
+
+Three readers feed one shape (`model`): `python_source` (middleware calls and settings classes, with `ast`),
+`data_files` (Starlette keyword files and Copier answers files), and `tree` (which files of a tree to read, and which
+belong to a project this template generated).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+from fastapi_cors_scaffold.audit.data_files import DATA_SUFFIXES, read_data_file
+from fastapi_cors_scaffold.audit.model import Configuration, Reading
+from fastapi_cors_scaffold.audit.python_source import read_python
+from fastapi_cors_scaffold.audit.tree import candidate_files, generated_root, wired_to_settings
+from fastapi_cors_scaffold.errors import ConfigurationError
+from fastapi_cors_scaffold.rules.policy import Policy
+
+
+def read_configurations(paths: Iterable[Path], recommended: Callable[[], Policy]) -> Reading:
+    """Every configuration in `paths` (files or directories), in path order; `recommended` is asked only when a
+    Copier answers file needs the template's recommendation for what it leaves out."""
+    found: dict[tuple[Path, int | None, str], Configuration] = {}
+    notes: list[str] = []
+    for path in paths:
+        if path.is_dir():
+            files = list(candidate_files(path))
+        elif path.is_file():
+            files = [path]
+        else:
+            raise ConfigurationError(f"{path} does not exist: give project directories or Python/YAML/JSON/TOML files.")
+        explicit = path.is_file()
+        for file in files:
+            try:
+                read = _read_file(file, recommended, generated_root(file), explicit)
+            except ConfigurationError as error:
+                if explicit:
+                    raise
+                notes.append(f"Skipped: {error}")
+                continue
+            if explicit and not read:
+                notes.append(f"{file} holds no CORS configuration.")
+            for configuration in read:
+                found.setdefault((configuration.file.resolve(), configuration.line, configuration.kind), configuration)
+    configurations = wired_to_settings(list(found.values()))
+    if not configurations:
+        shown = ", ".join(str(path) for path in paths)
+        raise ConfigurationError(
+            f"{shown}: no CORS configuration found (no CORSMiddleware in add_middleware(), Middleware() or a call, "
+            "no settings class with CORS fields, no Starlette keyword file or Copier answers file)."
+        )
+    return Reading(configurations, notes)
+
+
+def _read_file(
+    file: Path, recommended: Callable[[], Policy], generated: Path | None, explicit: bool
+) -> list[Configuration]:
+    if file.suffix == ".py":
+        return read_python(file, generated_project=generated is not None)
+    if file.suffix in DATA_SUFFIXES or file.name.startswith(".copier-answers"):
+        found = read_data_file(file, recommended, explicit=explicit)
+        return [found] if found else []
+    if explicit:
+        raise ConfigurationError(f"{file} is not a Python, YAML, JSON or TOML file.")
+    return []
