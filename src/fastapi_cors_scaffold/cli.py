@@ -24,8 +24,8 @@ if TYPE_CHECKING:
     from rich.console import Console
     from typer._click import Context  # the click Typer vendors, whose Context its group takes
 
-    from fastapi_cors_scaffold.fetch.browser import Request
     from fastapi_cors_scaffold.fetch.chromium import Seen
+    from fastapi_cors_scaffold.fetch.verdict import Request
     from fastapi_cors_scaffold.projects.fleet import Options
 
 
@@ -330,8 +330,9 @@ def check(
     """
     import math
 
-    from fastapi_cors_scaffold.fetch.browser import Request, forbidden_method_reason, is_token
-    from fastapi_cors_scaffold.rules.checks import origin_problem
+    from fastapi_cors_scaffold.fetch.http import forbidden_method_reason
+    from fastapi_cors_scaffold.fetch.verdict import Request
+    from fastapi_cors_scaffold.rules.checks import is_token, origin_problem
 
     if origin != "null" and (problem := origin_problem(origin, "--origin")):
         raise Refusal(f"{problem.sentence().rstrip('.')}; 'null' is accepted too (sandboxed iframes, file: pages).")
@@ -418,11 +419,12 @@ def lint(
     recommendation. Exit 1 when there is an error (with --strict: or a warning or a value not read), 2 when there is
     nothing to read or the input is bad.
     """
-    from fastapi_cors_scaffold.audit.lint import Severity, audit
+    from fastapi_cors_scaffold.audit.lint import audit
     from fastapi_cors_scaffold.audit.model import Configuration, Reading
     from fastapi_cors_scaffold.audit.reading import read_configurations
     from fastapi_cors_scaffold.audit.report import audits_json, audits_sarif, print_audits
     from fastapi_cors_scaffold.projects.template import locate
+    from fastapi_cors_scaffold.rules.findings import Severity
     from fastapi_cors_scaffold.rules.questions import overrides_from_flags
 
     given = overrides_from_flags(ctx.params)
@@ -499,7 +501,8 @@ def _need_terminal_unless(defaults: bool) -> None:
 
 def _header_pair(raw: str) -> tuple[str, str]:
     """'Name: value' from --header; a bare name gets a dummy value (only Content-Type's value decides anything)."""
-    from fastapi_cors_scaffold.fetch.browser import header_value_problem, is_token
+    from fastapi_cors_scaffold.fetch.http import header_value_problem
+    from fastapi_cors_scaffold.rules.checks import is_token
 
     name, colon, value = raw.partition(":")
     name = name.strip()

@@ -8,8 +8,9 @@ from typing import Any
 
 import pytest
 
-from fastapi_cors_scaffold.audit.lint import Finding, Severity, lint_policy
+from fastapi_cors_scaffold.audit.lint import lint_policy
 from fastapi_cors_scaffold.rules.checks import origin_problem
+from fastapi_cors_scaffold.rules.findings import Finding, Severity
 from fastapi_cors_scaffold.rules.policy import Policy
 from tests.support.cli import invoke, run_cli
 from tests.support.rendering import render

@@ -9,9 +9,9 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from fastapi_cors_scaffold.fetch.browser import Request
 from fastapi_cors_scaffold.fetch.chromium import Pages
 from fastapi_cors_scaffold.fetch.probe import check
+from fastapi_cors_scaffold.fetch.verdict import Request
 from tests.support.fetch_scenarios import CASES, Case, Servers, quirky_servers, request_for
 
 if TYPE_CHECKING:

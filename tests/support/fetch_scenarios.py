@@ -15,7 +15,7 @@ from http.server import BaseHTTPRequestHandler
 from typing import Any, ClassVar
 from urllib.parse import urlsplit
 
-from fastapi_cors_scaffold.fetch.browser import Request, Verdict
+from fastapi_cors_scaffold.fetch.verdict import Request, Verdict
 from tests.support.servers import serve_handler
 
 PAGE = "http://localhost:5173"

@@ -6,23 +6,21 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from fastapi_cors_scaffold.fetch.browser import (
+from fastapi_cors_scaffold.fetch.cors import exposure_problem
+from fastapi_cors_scaffold.fetch.http import (
     Headers,
-    Request,
     Response,
-    Verdict,
-    exposure_problem,
-    fetch,
     forbidden_method_reason,
-    grants,
     header_value_problem,
     is_safelisted_header,
-    local_network_note,
     needs_preflight,
     normalize_method,
     readable_header,
     unsafe_header_names,
 )
+from fastapi_cors_scaffold.fetch.notes import local_network_note
+from fastapi_cors_scaffold.fetch.verdict import Request, Verdict
+from fastapi_cors_scaffold.fetch.walk import fetch, grants
 
 API = "http://api.test"
 PAGE = "http://page.test"

@@ -46,4 +46,4 @@ def test_a_careful_production_policy_passes() -> None:
 @pytest.mark.parametrize("max_age", [7201, 86400])
 def test_max_age_above_chromium_cap_is_a_note(max_age: int) -> None:
     (note,) = policy_notes(Policy(allow_origins=("https://a.example",), max_age=max_age))
-    assert "Chromium caps it at 7200 s (2 h), Firefox at 86400 s, WebKit at 600 s" in note
+    assert "browsers cap it (Chromium at 7200 s, Firefox at 86400 s, WebKit at 600 s)" in note

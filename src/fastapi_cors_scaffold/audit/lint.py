@@ -15,12 +15,12 @@ import ipaddress
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
-from enum import StrEnum
 from typing import Any
 
 from fastapi_cors_scaffold.audit.model import Configuration, Setting, Unknown
 from fastapi_cors_scaffold.rules.attacks import Attack, attacker_origins, same_site, split_origin
-from fastapi_cors_scaffold.rules.checks import literal_origin, origin_problem, regex_branches
+from fastapi_cors_scaffold.rules.checks import PREFLIGHT_CACHE_CAPS, literal_origin, origin_problem, regex_branches
+from fastapi_cors_scaffold.rules.findings import Finding, Severity
 from fastapi_cors_scaffold.rules.policy import Policy, policy_notes, problems
 from fastapi_cors_scaffold.rules.questions import QUESTION_OF, policy_from_answers
 
@@ -43,28 +43,12 @@ THIRD_PARTY_SUFFIXES = (
 )
 LOCAL_NAMES = ("localhost",)
 
-_MAX_AGE_FIX = "Give 0 to 7200 seconds; browsers cap it anyway (Chromium 7200, Firefox 86400, WebKit 600)."
+_MAX_AGE_FIX = (
+    f"Give 0 to {PREFLIGHT_CACHE_CAPS['Chromium']} seconds; browsers cap it anyway ("
+    + ", ".join(f"{browser} {seconds}" for browser, seconds in PREFLIGHT_CACHE_CAPS.items())
+    + ")."
+)
 _REGEX_FIX = r"Anchor the regex to your own hosts with escaped dots, e.g. https://[a-z0-9-]+\.example\.com."
-
-
-class Severity(StrEnum):
-    """An error lets attackers in or breaks the policy; a warning is risky by design; info is worth knowing."""
-
-    ERROR = "error"
-    WARNING = "warning"
-    INFO = "info"
-
-
-@dataclass(frozen=True)
-class Finding:
-    """One problem: how bad, which setting and value, what goes wrong (with an example origin), and the fix."""
-
-    severity: Severity
-    setting: str
-    value: str
-    message: str
-    fix: str
-    line: int | None = None
 
 
 @dataclass(frozen=True)
@@ -217,11 +201,11 @@ def _wrong_type(name: str, value: Any, expected: str, consequence: str = "") -> 
     if isinstance(value, list | tuple | set | frozenset) and name in _LIST_SETTINGS:
         kind = f"{kind} with a value that is not a string"
     return Finding(
+        f"{name} is {kind}; Starlette expects {expected}.{consequence}",
+        f"Give {name} as {expected}.",
         Severity.ERROR,
         name,
         repr(value),
-        f"{name} is {kind}; Starlette expects {expected}.{consequence}",
-        f"Give {name} as {expected}.",
     )
 
 
@@ -236,12 +220,12 @@ def _shown_default(setting: Setting) -> Finding:
             "about what runs: shown, not judged."
         )
     return Finding(
+        message,
+        "Lint the values the service runs with: give them with --origin, --credentials and the other options.",
         Severity.INFO,
         setting.name,
         shown,
-        message,
-        "Lint the values the service runs with: give them with --origin, --credentials and the other options.",
-        setting.line,
+        line=setting.line,
     )
 
 
@@ -268,11 +252,8 @@ def lint_policy(
 def _rule_findings(policy: Policy) -> list[Finding]:
     """The shared rule set's verdicts as findings: the one place lint turns rule results into Findings."""
     return [
-        *(
-            Finding(Severity.ERROR, problem.setting, problem.value, problem.text(), problem.fix() + ".")
-            for problem in problems(policy)
-        ),
-        *(Finding(Severity.INFO, "max_age", str(policy.max_age), note, _MAX_AGE_FIX) for note in policy_notes(policy)),
+        *(Finding.of(problem) for problem in problems(policy)),
+        *(Finding(note, _MAX_AGE_FIX, Severity.INFO, "max_age", str(policy.max_age)) for note in policy_notes(policy)),
     ]
 
 
@@ -280,12 +261,12 @@ def _substring_finding(text: str) -> Finding:
     shorter = next((text[:end] for end in range(len(text) - 1, 7, -1) if origin_problem(text[:end]) is None), None)
     example = f", so '{shorter}' is allowed too" if shorter else ""
     return Finding(
-        Severity.ERROR,
-        "allow_origins",
-        text,
         f"allow_origins is a string, not a list: Starlette tests `origin in {text!r}`, which is substring "
         f"matching{example}.",
         f"Pass a list: [{text!r}].",
+        Severity.ERROR,
+        "allow_origins",
+        text,
     )
 
 
@@ -293,12 +274,12 @@ def _origin_findings(origin: str, credentials: bool, https_service: bool, produc
     if origin == "*" and not credentials:
         return [
             Finding(
-                Severity.INFO,
-                "allow_origins",
-                "*",
                 "'*' lets any website read the responses (without cookies): fine for public data, never for an API "
                 "that trusts the network it runs in.",
                 "List the origins that need access, unless the API is public.",
+                Severity.INFO,
+                "allow_origins",
+                "*",
             )
         ]
     if origin_problem(origin) is not None:
@@ -309,33 +290,33 @@ def _origin_findings(origin: str, credentials: bool, https_service: bool, produc
     if scheme == "http" and not local:
         findings.append(
             Finding(
-                Severity.ERROR if https_service else Severity.WARNING,
-                "allow_origins",
-                origin,
                 f"'{origin}' is plain HTTP: anyone on the network path can inject script into that page and call "
                 f"the API as it{' (and the API itself is served over https)' if https_service else ''}.",
                 f"Serve that page over HTTPS and allow 'https://{host}' instead.",
+                Severity.ERROR if https_service else Severity.WARNING,
+                "allow_origins",
+                origin,
             )
         )
     if local:
         findings.append(
             Finding(
-                Severity.WARNING if production else Severity.INFO,
-                "allow_origins",
-                origin,
                 f"'{origin}' trusts whatever runs on that port of the user's own machine"
                 f"{', in production settings' if production else ''}.",
                 "Keep development origins out of production settings: add them through the environment where needed.",
+                Severity.WARNING if production else Severity.INFO,
+                "allow_origins",
+                origin,
             )
         )
     if host in SHARED_PUBLISHING_HOSTS or host in THIRD_PARTY_SUFFIXES:
         findings.append(
             Finding(
+                f"Anyone can publish a page on '{origin}', so anyone gets the access it is given.",
+                "Remove it; allow only origins you control.",
                 Severity.WARNING,
                 "allow_origins",
                 origin,
-                f"Anyone can publish a page on '{origin}', so anyone gets the access it is given.",
-                "Remove it; allow only origins you control.",
             )
         )
     return findings
@@ -357,11 +338,11 @@ def _regex_findings(pattern: str | None, https_service: bool) -> list[Finding]:
     if not findings and all(_seed_origin(compiled, literal_origin(b)) is None for b in regex_branches(pattern)):
         findings.append(
             Finding(
+                "No example origin could be derived from the regex, so its look-alikes were not tried.",
+                "Review it by hand, or simplify it to scheme, escaped host and [a-z0-9-]+ labels.",
                 Severity.INFO,
                 "allow_origin_regex",
                 pattern,
-                "No example origin could be derived from the regex, so its look-alikes were not tried.",
-                "Review it by hand, or simplify it to scheme, escaped host and [a-z0-9-]+ labels.",
             )
         )
     return list(dict.fromkeys(findings))
@@ -375,12 +356,12 @@ def _plain_http_findings(pattern: str, compiled: re.Pattern[str], sample: str, h
         return []
     return [
         Finding(
-            Severity.ERROR if https_service else Severity.WARNING,
-            "allow_origin_regex",
-            pattern,
             f"The regex admits the plain-HTTP origin '{plain}': anyone on the network path can inject script into "
             "that page and call the API as it.",
             "Match https:// only.",
+            Severity.ERROR if https_service else Severity.WARNING,
+            "allow_origin_regex",
+            pattern,
         )
     ]
 
@@ -406,23 +387,23 @@ def _attack_findings(pattern: str, compiled: re.Pattern[str], sample: str) -> li
         reported.add(attack.kind)
         findings.append(
             Finding(
+                f"The regex admits '{attack.origin}' ({attack.kind}: {attack.why}) as well as '{sample}'.",
+                _REGEX_FIX,
                 Severity.ERROR,
                 "allow_origin_regex",
                 pattern,
-                f"The regex admits '{attack.origin}' ({attack.kind}: {attack.why}) as well as '{sample}'.",
-                _REGEX_FIX,
             )
         )
     if same_site_hits:
         example = same_site_hits[0].origin
         findings.append(
             Finding(
-                Severity.WARNING,
-                "allow_origin_regex",
-                pattern,
                 f"The regex admits other hosts of the site, e.g. '{example}': one XSS or takeover on any of them "
                 "reaches the API.",
                 "Narrow it to the hosts that need access (e.g. a dedicated preview subdomain), or list them.",
+                Severity.WARNING,
+                "allow_origin_regex",
+                pattern,
             )
         )
     return findings
@@ -435,12 +416,12 @@ def _anchor_findings(pattern: str, compiled: re.Pattern[str], sample: str) -> li
         return []
     return [
         Finding(
-            Severity.INFO,
-            "allow_origin_regex",
-            pattern,
             f"Safe under Starlette's fullmatch, but with re.match (Django, Flask) or an unanchored test (Express) the "
             f"regex admits '{longer}'.",
             "Anchor it as ^...$ if it is ever reused outside Starlette.",
+            Severity.INFO,
+            "allow_origin_regex",
+            pattern,
         )
     ]
 

@@ -12,7 +12,8 @@ from typing import Any
 from rich.console import Console
 from rich.text import Text
 
-from fastapi_cors_scaffold.audit.lint import Audit, Finding, Severity, Unread
+from fastapi_cors_scaffold.audit.lint import Audit, Unread
+from fastapi_cors_scaffold.rules.findings import Finding, Severity
 from fastapi_cors_scaffold.rules.questions import CORS
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"

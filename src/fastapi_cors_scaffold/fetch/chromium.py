@@ -18,7 +18,7 @@ from html import escape
 from typing import TYPE_CHECKING, Any
 
 from fastapi_cors_scaffold.errors import BrowserUnavailable
-from fastapi_cors_scaffold.fetch.browser import Request
+from fastapi_cors_scaffold.fetch.verdict import Request
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Frame

@@ -15,7 +15,9 @@ from dataclasses import dataclass
 import httpx2
 
 from fastapi_cors_scaffold.errors import ProbeError
-from fastapi_cors_scaffold.fetch.browser import Headers, Request, Response, Verdict, fetch, grants
+from fastapi_cors_scaffold.fetch.http import Headers, Response
+from fastapi_cors_scaffold.fetch.verdict import Request, Verdict
+from fastapi_cors_scaffold.fetch.walk import fetch, grants
 from fastapi_cors_scaffold.rules.attacks import Attack, attacker_origins
 
 BODY_PREFIX = 512

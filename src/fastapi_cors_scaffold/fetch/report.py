@@ -12,7 +12,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from fastapi_cors_scaffold.fetch.browser import Step, Verdict
+from fastapi_cors_scaffold.fetch.verdict import Step, Verdict
 
 if TYPE_CHECKING:  # probe imports the HTTP client and chromium Playwright, which lint does not need
     from fastapi_cors_scaffold.fetch.chromium import Seen

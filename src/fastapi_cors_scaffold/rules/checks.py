@@ -20,6 +20,9 @@ from typing import Any
 
 MESSAGES: dict[str, Any] = json.loads(Path(__file__).with_name("messages.json").read_text(encoding="utf-8"))
 MAX_AGE_LIMIT = 86400
+# How long each browser really keeps a preflight answer, whatever max_age says, and without Access-Control-Max-Age.
+PREFLIGHT_CACHE_CAPS: dict[str, int] = MESSAGES["_browsers"]["preflight_cache_caps"]
+DEFAULT_PREFLIGHT_CACHE: int = MESSAGES["_browsers"]["default_preflight_cache"]
 DEFAULT_PORTS = {"http": "80", "https": "443"}
 FORBIDDEN_METHODS = frozenset({"CONNECT", "TRACE", "TRACK"})
 NORMALIZED_METHODS = frozenset({"DELETE", "GET", "HEAD", "OPTIONS", "POST", "PUT"})
@@ -329,7 +332,7 @@ def names_problems(names: object, setting: str, kind: str) -> list[Problem]:
     problems = [
         Problem(setting, str(name), "names.token", {"kind": kind, "example": example})
         for name in names
-        if not isinstance(name, str) or not _TOKEN.fullmatch(name)
+        if not isinstance(name, str) or not is_token(name)
     ]
     key = str if kind == "method" else str.lower
     problems += [Problem(setting, name, "names.duplicate", {"kind": kind}) for name in _duplicates(names, key=key)]
@@ -366,7 +369,9 @@ def max_age_problems(max_age: object, setting: str = "max_age") -> list[Problem]
     if isinstance(max_age, bool) or not isinstance(max_age, int):
         return [Problem(setting, str(max_age), "max_age.not_int")]
     if not 0 <= max_age <= MAX_AGE_LIMIT:
-        return [Problem(setting, str(max_age), "max_age.range")]
+        return [
+            Problem(setting, str(max_age), "max_age.range", {"chromium_cap": str(PREFLIGHT_CACHE_CAPS["Chromium"])})
+        ]
     return []
 
 
@@ -418,7 +423,7 @@ def production_problems(origins: Sequence[str], regex: str | None) -> list[Probl
         host = re.sub(r"^[a-z]+://|:[0-9]+$", "", origin).strip("[]")
         if origin == "*":
             problems.append(Problem("allow_origins", origin, "production.wildcard"))
-        elif host == "localhost" or host.endswith(".localhost") or _is_loopback(host):
+        elif address_space(host) == "loopback":
             problems.append(Problem("allow_origins", origin, "production.local_origin"))
         elif origin.startswith("http://"):
             problems.append(Problem("allow_origins", origin, "production.http_origin"))
@@ -470,11 +475,24 @@ def is_ip(host: str) -> bool:
     return True
 
 
-def _is_loopback(host: str) -> bool:
+def address_space(host: str) -> str:
+    """Where a host lives, as Chromium's Local Network Access sorts hosts: 'loopback' (the user's own machine:
+    localhost, *.localhost, 127.0.0.0/8, [::1]), 'local' (private and link-local addresses) or 'public'."""
+    name = host.strip("[]")
+    if name == "localhost" or name.endswith(".localhost"):
+        return "loopback"
     try:
-        return ipaddress.ip_address(host).is_loopback
+        address = ipaddress.ip_address(name)
     except ValueError:
-        return False
+        return "public"
+    if address.is_loopback:
+        return "loopback"
+    return "local" if address.is_private or address.is_link_local else "public"
+
+
+def is_token(name: str) -> bool:
+    """Whether `name` can be a method or header name: an RFC 9110 token."""
+    return bool(_TOKEN.fullmatch(name))
 
 
 def _duplicates(values: Iterable[object], key: Any = str) -> list[str]:

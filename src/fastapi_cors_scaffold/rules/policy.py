@@ -5,9 +5,7 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass
 
-from fastapi_cors_scaffold.rules.checks import Problem, policy_problems
-
-MAX_AGE_CHROMIUM = 7200
+from fastapi_cors_scaffold.rules.checks import PREFLIGHT_CACHE_CAPS, Problem, policy_problems
 
 
 @dataclass(frozen=True)
@@ -31,9 +29,9 @@ def problems(policy: Policy) -> list[Problem]:
 def policy_notes(policy: Policy) -> list[str]:
     """Non-fatal remarks: the policy works, but not quite as its numbers suggest."""
     notes = []
-    if policy.max_age > MAX_AGE_CHROMIUM:
+    if policy.max_age > PREFLIGHT_CACHE_CAPS["Chromium"]:
+        caps = ", ".join(f"{browser} at {seconds} s" for browser, seconds in PREFLIGHT_CACHE_CAPS.items())
         notes.append(
-            f"max_age {policy.max_age} caches preflights for less time than it says: "
-            "Chromium caps it at 7200 s (2 h), Firefox at 86400 s, WebKit at 600 s."
+            f"max_age {policy.max_age} caches preflights for less time than it says: browsers cap it ({caps})."
         )
     return notes
