@@ -9,7 +9,6 @@ template locates it once (`shipped.locate`) and hands it down.
 from __future__ import annotations
 
 import json
-import sys
 from enum import StrEnum
 from functools import cache
 from pathlib import Path
@@ -23,10 +22,6 @@ from fastapi_cors_scaffold.errors import Refusal
 if TYPE_CHECKING:
     from rich.console import Console
     from typer._click import Context  # the click Typer vendors, whose Context its group takes
-
-    from fastapi_cors_scaffold.fetch.chromium import Seen
-    from fastapi_cors_scaffold.fetch.verdict import Request
-    from fastapi_cors_scaffold.projects.fleet import Options
 
 
 class RefusingGroup(TyperGroup):
@@ -174,25 +169,14 @@ def new(
     leave out follows the template's recommendation on each `update`. Questions without a flag are asked, unless
     --defaults.
     """
-    from fastapi_cors_scaffold.projects.answers import answer_errors, parse_data, typed_data, unknown_data_error
-    from fastapi_cors_scaffold.projects.template import locate
-    from fastapi_cors_scaffold.rules.questions import FLAGS, answers_from_flags
-
-    answers = answers_from_flags(ctx.params)
-    extra = parse_data(data or [])
-    template = locate()
-    if unknown := unknown_data_error(extra, template.question_names):
-        raise Refusal(unknown)
-    from_data = typed_data(extra)
-    spelled = {**FLAGS, **{question: f"--data {question}" for question in from_data if question not in answers}}
-    if problems := answer_errors({**from_data, **answers}, template.recommendation, spelled):
-        raise Refusal(problems[0])
-    _need_terminal_unless(defaults)
+    from fastapi_cors_scaffold.projects.answers import known_data, new_answers, parse_data
     from fastapi_cors_scaffold.projects.render import new_project
+    from fastapi_cors_scaffold.projects.template import locate
 
-    created = new_project(
-        destination, {**extra, **answers}, template, defaults=defaults, quiet=quiet, source=template_source
-    )
+    given = parse_data(data or [])
+    template = locate()
+    answers = new_answers(ctx.params, known_data(given, template.question_names), template.recommendation)
+    created = new_project(destination, answers, template, defaults=defaults, quiet=quiet, source=template_source)
     typer.echo(f"Created {destination} from template {created.ref} ({created.source}).")
     typer.echo(f"Next: cd {destination} && git init && git add -A && git commit -m 'Start from fastapi-cors-scaffold'")
 
@@ -226,60 +210,31 @@ def update(
     several projects or a directory, prints one row per project and exits 1 if any conflicted, failed or was
     skipped.
     """
-    from fastapi_cors_scaffold.projects.answers import parse_data, stored_answer_errors, typed_data, unknown_data_error
+    from fastapi_cors_scaffold.projects.answers import known_data, parse_data
     from fastapi_cors_scaffold.projects.fleet import Options
+    from fastapi_cors_scaffold.projects.fleet import update as update_projects
+    from fastapi_cors_scaffold.projects.report import outcomes_json, print_outcomes
     from fastapi_cors_scaffold.projects.template import locate
 
-    extra = parse_data(data or [])
+    given = parse_data(data or [])
     template = locate()
-    if unknown := unknown_data_error(extra, template.question_names):
-        raise Refusal(unknown)
+    options = Options(known_data(given, template.question_names), defaults, conflict.value, vcs_ref, template, test)
     targets = paths or [Path(".")]
-    single = len(targets) == 1 and (targets[0] / ".copier-answers.yml").is_file() and not (test or as_json)
-    if not single:
-        options = Options(extra, defaults, conflict.value, vcs_ref, template, test)
-        _update_fleet(targets, options, as_json=as_json)
+    result = update_projects(targets, options, table=test or as_json, quiet=quiet)
+    if isinstance(result, list):
+        if as_json:
+            typer.echo(json.dumps(outcomes_json(result), indent=2))
+        else:
+            print_outcomes(_console(), result)
+        if not all(outcome.ok for outcome in result):
+            raise typer.Exit(1)
         return
-    destination = targets[0]
-    stored = _stored_answers(destination)
-    if problems := stored_answer_errors({**stored, **typed_data(extra)}, template.recommendation):
-        raise Refusal(problems[0])
-    _need_terminal_unless(defaults)
-    from fastapi_cors_scaffold.projects.render import update_project
-
-    updated = update_project(
-        destination, extra, template, defaults=defaults, conflict=conflict.value, vcs_ref=vcs_ref, quiet=quiet
-    )
-    if updated.before == updated.after:
-        typer.echo(f"{destination} is at template {updated.after}; re-applied it.")
+    if result.before == result.after:
+        typer.echo(f"{targets[0]} is at template {result.after}; re-applied it.")
     else:
-        typer.echo(f"Updated {destination} from template {updated.before} to {updated.after}.")
-    if updated.conflicts:
-        typer.echo(f"Resolve the conflicts in: {', '.join(updated.conflicts)}", err=True)
-        raise typer.Exit(1)
-
-
-def _update_fleet(targets: list[Path], options: Options, *, as_json: bool) -> None:
-    from fastapi_cors_scaffold.projects.fleet import find_projects, outcomes_json, print_outcomes, update_fleet
-
-    if len(targets) == 1 and not targets[0].is_dir():
-        raise Refusal(f"{targets[0]} has no .copier-answers.yml: it was not made by `new` or `copier copy`.")
-    if not options.defaults:
-        if len(targets) == 1 and not (targets[0] / ".copier-answers.yml").is_file():
-            raise Refusal(
-                f"{targets[0]} has no .copier-answers.yml: run update in a project, or pass --defaults to update "
-                "every project of this template below it."
-            )
-        raise Refusal(
-            "Updating several projects asks nothing: pass --defaults (and --data to change an answer in all)."
-        )
-    projects = find_projects(targets, options.template.question_names)
-    outcomes = update_fleet(projects, options)
-    if as_json:
-        typer.echo(json.dumps(outcomes_json(outcomes), indent=2))
-    else:
-        print_outcomes(_console(), outcomes)
-    if not all(outcome.ok for outcome in outcomes):
+        typer.echo(f"Updated {targets[0]} from template {result.before} to {result.after}.")
+    if result.conflicts:
+        typer.echo(f"Resolve the conflicts in: {', '.join(result.conflicts)}", err=True)
         raise typer.Exit(1)
 
 
@@ -328,25 +283,7 @@ def check(
     Exit 0 allowed, 1 blocked or an attacker origin trusted (--scan), 2 bad input or no answer. With --browser the
     exit status still follows the strict verdict.
     """
-    import math
-
-    from fastapi_cors_scaffold.fetch.http import forbidden_method_reason
-    from fastapi_cors_scaffold.fetch.verdict import Request
-    from fastapi_cors_scaffold.rules.checks import is_token, origin_problem
-
-    if origin != "null" and (problem := origin_problem(origin, "--origin")):
-        raise Refusal(f"{problem.sentence().rstrip('.')}; 'null' is accepted too (sandboxed iframes, file: pages).")
-    if not is_token(method):
-        raise Refusal(f"--method {method!r} is not an HTTP method name, e.g. GET, POST, PUT, PATCH.")
-    if reason := forbidden_method_reason(method):
-        raise Refusal(f"--method {method}: {reason}; no page can send it.")
-    if not (math.isfinite(timeout) and timeout > 0):
-        raise Refusal(f"--timeout {timeout:g} is not a positive number of seconds, e.g. 10.")
-    headers = tuple(_header_pair(raw) for raw in header or [])
-    read = tuple(read_header or [])
-    for name in read:
-        if not is_token(name):
-            raise Refusal(f"--read-header {name!r} is not a header name, e.g. X-Total-Count.")
+    from fastapi_cors_scaffold.fetch.chromium import run_once
     from fastapi_cors_scaffold.fetch.probe import check as probe_check
     from fastapi_cors_scaffold.fetch.probe import scan as probe_scan
     from fastapi_cors_scaffold.fetch.report import (
@@ -356,10 +293,11 @@ def check(
         specific_grants,
         verdict_json,
     )
+    from fastapi_cors_scaffold.fetch.verdict import request_from_flags
 
-    request = Request(url, origin, method, headers, credentials, read)
-    seen = _in_chromium(request, timeout) if in_browser else None
-    verdict = probe_check(request, timeout=timeout)
+    request = request_from_flags(url, origin, method, header or [], credentials, read_header or [], timeout)
+    seen = run_once(request) if in_browser else None
+    verdict = probe_check(request)
     grants = probe_scan(url, origin, timeout=timeout) if scan else None
     if as_json:
         report = verdict_json(verdict, grants)
@@ -419,21 +357,15 @@ def lint(
     recommendation. Exit 1 when there is an error (with --strict: or a warning or a value not read), 2 when there is
     nothing to read or the input is bad.
     """
-    from fastapi_cors_scaffold.audit.lint import audit
-    from fastapi_cors_scaffold.audit.model import Configuration, Reading
-    from fastapi_cors_scaffold.audit.reading import read_configurations
+    from fastapi_cors_scaffold.audit.lint import audit, fails
+    from fastapi_cors_scaffold.audit.reading import read_for_lint
     from fastapi_cors_scaffold.audit.report import audits_json, audits_sarif, print_audits
     from fastapi_cors_scaffold.projects.template import locate
-    from fastapi_cors_scaffold.rules.findings import Severity
     from fastapi_cors_scaffold.rules.questions import overrides_from_flags
 
     given = overrides_from_flags(ctx.params)
     recommended = cache(lambda: locate().recommendation)  # only an answers file, or no PATH, needs the template
-    if not paths and given:
-        on_top = Configuration(Path("."), None, "the command line, on the template's recommendation", (), recommended())
-        reading = Reading([on_top], [])
-    else:
-        reading = read_configurations(paths or [Path(".")], recommended)
+    reading = read_for_lint(paths or [], given, recommended)
     audits = [
         audit(configuration, given, service_url=service_url, production=production)
         for configuration in reading.configurations
@@ -445,9 +377,7 @@ def lint(
         typer.echo(json.dumps(audits_sarif(audits), indent=2))
     else:
         print_audits(_console(), audits, reading.notes)
-    failing = {Severity.ERROR, Severity.WARNING} if strict else {Severity.ERROR}
-    found = [finding for result in audits for finding in result.findings]
-    if any(finding.severity in failing for finding in found) or (strict and any(result.unread for result in audits)):
+    if fails(audits, strict=strict):
         raise typer.Exit(1)
 
 
@@ -479,47 +409,6 @@ def template(
         typer.echo(f"template version {installed.ref}", err=True)
         return
     typer.echo(chosen_source(None))
-
-
-def _stored_answers(project: Path) -> dict[str, Any]:
-    """The project's answers file as YAML, or nothing: Copier itself reports a missing or broken one."""
-    import yaml
-
-    try:
-        loaded = yaml.safe_load((project / ".copier-answers.yml").read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError):
-        return {}
-    return loaded if isinstance(loaded, dict) else {}
-
-
-def _need_terminal_unless(defaults: bool) -> None:
-    if not defaults and not sys.stdin.isatty():
-        raise Refusal(
-            "Questions without a flag need a terminal to be asked: pass --defaults to take the recommendations."
-        )
-
-
-def _header_pair(raw: str) -> tuple[str, str]:
-    """'Name: value' from --header; a bare name gets a dummy value (only Content-Type's value decides anything)."""
-    from fastapi_cors_scaffold.fetch.http import header_value_problem
-    from fastapi_cors_scaffold.rules.checks import is_token
-
-    name, colon, value = raw.partition(":")
-    name = name.strip()
-    if not is_token(name):
-        raise Refusal(f"--header {raw!r} is not 'Name: value', e.g. 'Content-Type: application/json'.")
-    value = value.strip() if colon else "1"
-    if problem := header_value_problem(value):
-        raise Refusal(f"--header {raw!r}: {problem}")
-    return name, value
-
-
-def _in_chromium(request: Request, timeout: float) -> Seen:
-    """The request run by headless Chromium for --browser; no browser or no Playwright is one line, exit 2."""
-    from fastapi_cors_scaffold.fetch.chromium import chromium, run
-
-    with chromium() as browser:
-        return run(browser, request, timeout)
 
 
 def _console() -> Console:

@@ -33,7 +33,7 @@ def pages(chromium_browser: Browser) -> Iterator[Pages]:
 
 @pytest.mark.parametrize("case", CASES.values(), ids=CASES.keys())
 def test_chromium_agrees_with_check(case: Case, servers: Servers, pages: Pages) -> None:
-    seen = pages.fetch(request_for(case, servers), timeout=5)
+    seen = pages.fetch(request_for(case, servers))
 
     assert (seen.local_network is not None) is case.chromium_names_local_network, seen
     if case.chromium_laxer:
@@ -46,10 +46,10 @@ def test_chromium_agrees_with_check(case: Case, servers: Servers, pages: Pages) 
 
 def test_local_network_access_is_a_finding_of_its_own(servers: Servers, pages: Pages) -> None:
     """A page on a public http origin calling loopback: CORS allows it, Chromium's Local Network Access does not."""
-    request = Request(f"{servers.base}/star?case=local-network", "http://app.example.com")
+    request = Request(f"{servers.base}/star?case=local-network", "http://app.example.com", timeout=5)
 
-    verdict = check(request, timeout=5)
-    seen = pages.fetch(request, timeout=5)
+    verdict = check(request)
+    seen = pages.fetch(request)
 
     assert verdict.allowed
     assert any(note.startswith("Local Network Access, not CORS") for note in verdict.all_notes)

@@ -247,7 +247,7 @@ CASES = {
 def request_for(case: Case, servers: Servers) -> Request:
     """The case's request; the query names the case, so no case meets a preflight another one left in the cache."""
     url = f"{servers.base}{case.path}?case={list(CASES.values()).index(case)}"
-    return Request(url, case.origin, case.method, case.headers, case.credentials, case.read)
+    return Request(url, case.origin, case.method, case.headers, case.credentials, case.read, timeout=5)
 
 
 def said(verdict: Verdict) -> str:

@@ -19,7 +19,7 @@ def servers() -> Iterator[Servers]:
 
 @pytest.mark.parametrize("case", CASES.values(), ids=CASES.keys())
 def test_check_judges_the_scenario_as_the_fetch_standard_does(case: Case, servers: Servers) -> None:
-    verdict = check(request_for(case, servers), timeout=5)
+    verdict = check(request_for(case, servers))
 
     assert verdict.allowed is case.allowed, said(verdict)
     if case.fragment == "No preflight":
@@ -30,7 +30,7 @@ def test_check_judges_the_scenario_as_the_fetch_standard_does(case: Case, server
 
 def test_a_cross_origin_redirect_sends_origin_null_and_the_fix_does_not_trust_null(servers: Servers) -> None:
     Quirky.seen.clear()
-    verdict = check(request_for(CASES["cross-origin-redirect-to-exact-origin"], servers), timeout=5)
+    verdict = check(request_for(CASES["cross-origin-redirect-to-exact-origin"], servers))
 
     assert [headers["Origin"] for _, _, headers in Quirky.seen] == [PAGE, "null"]
     assert verdict.problem is not None
@@ -38,7 +38,7 @@ def test_a_cross_origin_redirect_sends_origin_null_and_the_fix_does_not_trust_nu
 
 
 def test_a_redirect_loop_gives_each_note_once(servers: Servers) -> None:
-    verdict = check(request_for(CASES["redirect-loop"], servers), timeout=5)
+    verdict = check(request_for(CASES["redirect-loop"], servers))
 
     assert len(verdict.steps) == 21
     assert len(verdict.all_notes) == len(set(verdict.all_notes)) == 2  # the redirect, and the missing Vary: Origin
@@ -46,7 +46,7 @@ def test_a_redirect_loop_gives_each_note_once(servers: Servers) -> None:
 
 def test_the_request_after_a_204_with_a_body_is_read_cleanly(servers: Servers) -> None:
     Quirky.seen.clear()
-    verdict = check(request_for(CASES["preflight-204-with-a-body"], servers), timeout=5)
+    verdict = check(request_for(CASES["preflight-204-with-a-body"], servers))
 
     assert [step.response.status for step in verdict.steps] == [204, 200]
     assert [method for method, _, _ in Quirky.seen] == ["OPTIONS", "PUT"]
@@ -54,6 +54,6 @@ def test_the_request_after_a_204_with_a_body_is_read_cleanly(servers: Servers) -
 
 def test_a_latin_1_value_reaches_the_server_as_latin_1(servers: Servers) -> None:
     Quirky.seen.clear()
-    check(request_for(CASES["latin-1-header-value"], servers), timeout=5)
+    check(request_for(CASES["latin-1-header-value"], servers))
 
     assert Quirky.seen[-1][2]["X-Uni"] == "héllo"  # http.server decodes headers as Latin-1

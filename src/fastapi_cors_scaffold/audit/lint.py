@@ -141,6 +141,13 @@ def audit(
     return Audit(configuration, sorted(findings, key=lambda finding: order.index(finding.severity)), unread)
 
 
+def fails(audits: list[Audit], *, strict: bool) -> bool:
+    """Whether `lint` exits 1: an error; with `strict`, also a warning or a value not read."""
+    failing = {Severity.ERROR, Severity.WARNING} if strict else {Severity.ERROR}
+    found = [finding for result in audits for finding in result.findings]
+    return any(finding.severity in failing for finding in found) or (strict and any(result.unread for result in audits))
+
+
 def _partly_read(name: str, value: Unknown) -> tuple[str, ...] | None:
     """The items read of a list whose other items were not, to judge them alone: '*' and a bad origin are provable
     whatever the rest is. For allow_origins a placeholder stands for the rest, so it is never taken for empty."""

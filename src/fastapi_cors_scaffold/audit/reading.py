@@ -7,8 +7,9 @@ belong to a project this template generated).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
+from typing import Any
 
 from fastapi_cors_scaffold.audit.data_files import DATA_SUFFIXES, read_data_file
 from fastapi_cors_scaffold.audit.model import Configuration, Reading
@@ -16,6 +17,15 @@ from fastapi_cors_scaffold.audit.python_source import read_python
 from fastapi_cors_scaffold.audit.tree import candidate_files, generated_root, wired_to_settings
 from fastapi_cors_scaffold.errors import ConfigurationError
 from fastapi_cors_scaffold.rules.policy import Policy
+
+
+def read_for_lint(paths: Sequence[Path], given: Mapping[str, Any], recommended: Callable[[], Policy]) -> Reading:
+    """What `lint` judges: the configurations in `paths` (the current directory when there is none); with values
+    given on the command line and no path, those values on top of the template's recommendation."""
+    if not paths and given:
+        on_top = Configuration(Path("."), None, "the command line, on the template's recommendation", (), recommended())
+        return Reading([on_top], [])
+    return read_configurations(paths or [Path(".")], recommended)
 
 
 def read_configurations(paths: Iterable[Path], recommended: Callable[[], Policy]) -> Reading:

@@ -37,10 +37,10 @@ SKIPPED_DIRECTORIES = frozenset(
 READ_SUFFIXES = (".py", *DATA_SUFFIXES)
 
 
-def candidate_files(directory: Path) -> Iterator[Path]:
-    """Python, YAML, JSON and TOML files under `directory`, in a stable order."""
-    for root, directories, files in os.walk(directory):
-        here = Path(root)
+def walk(root: Path) -> Iterator[tuple[Path, list[str]]]:
+    """Each directory under `root` that may hold a project's own files, with its file names, in a stable order."""
+    for directory, directories, files in os.walk(root):
+        here = Path(directory)
         directories[:] = sorted(
             name
             for name in directories
@@ -48,7 +48,13 @@ def candidate_files(directory: Path) -> Iterator[Path]:
             and not name.endswith(".egg-info")
             and not (here / name / "pyvenv.cfg").exists()
         )
-        for name in sorted(files):
+        yield here, sorted(files)
+
+
+def candidate_files(directory: Path) -> Iterator[Path]:
+    """Python, YAML, JSON and TOML files under `directory`, in a stable order."""
+    for here, files in walk(directory):
+        for name in files:
             if name.endswith(READ_SUFFIXES) or name == ANSWERS_FILE:
                 yield here / name
 

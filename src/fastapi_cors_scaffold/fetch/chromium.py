@@ -111,11 +111,17 @@ def _first_line(error: Exception) -> str:
     return text.splitlines()[0] if text else type(error).__name__
 
 
-def run(browser: Browser, request: Request, timeout: float) -> Seen:
+def run_once(request: Request) -> Seen:
+    """The request in a headless Chromium started for it alone (`check --browser`)."""
+    with chromium() as browser:
+        return run(browser, request)
+
+
+def run(browser: Browser, request: Request) -> Seen:
     """`fetch()` the request from a page on `request.origin` in a fresh context: no cookies, no cached preflight."""
     pages = Pages(browser)
     try:
-        return pages.fetch(request, timeout)
+        return pages.fetch(request)
     finally:
         pages.close()
 
@@ -133,14 +139,14 @@ class Pages:
         self.frames: dict[str, Frame] = {}
         self.console: list[str] = []
 
-    def fetch(self, request: Request, timeout: float) -> Seen:
+    def fetch(self, request: Request) -> Seen:
         """`fetch()` the request as the page's own code would write it."""
         frame = self.frames.get(request.origin) or self._open(request.origin)
         self.console.clear()
         init: dict[str, Any] = {"method": request.method, "headers": [list(pair) for pair in request.headers]}
         if request.credentials:
             init["credentials"] = "include"
-        result = frame.evaluate(FETCH, [request.url, init, list(request.read), int(timeout * 1000)])
+        result = frame.evaluate(FETCH, [request.url, init, list(request.read), int(request.timeout * 1000)])
         frame.page.evaluate("0")  # one more round trip: console messages sent before the answer have all arrived
         return Seen(result.get("status"), result.get("error"), tuple(self.console), result.get("headers") or {})
 

@@ -35,9 +35,9 @@ class Grant:
     readable_with_credentials: bool
 
 
-def check(request: Request, timeout: float = 10.0) -> Verdict:
+def check(request: Request) -> Verdict:
     """Send `request` as a browser on `request.origin` would, and judge each answer."""
-    with _client(timeout) as client:
+    with _client(request.timeout) as client:
 
         def send(method: str, url: str, headers: Headers) -> Response:
             return _send(client, method, url, headers)

@@ -2,10 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import math
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from fastapi_cors_scaffold.fetch.http import Headers, Response, readable_header
+from fastapi_cors_scaffold.errors import Refusal
+from fastapi_cors_scaffold.fetch.http import (
+    Headers,
+    Response,
+    forbidden_method_reason,
+    header_value_problem,
+    readable_header,
+)
+from fastapi_cors_scaffold.rules.checks import is_token, origin_problem
 from fastapi_cors_scaffold.rules.findings import Finding
 
 # The rule of a finding about reading a response header, not about reaching the response.
@@ -14,7 +23,8 @@ READ_HEADER = "fetch.read_header"
 
 @dataclass(frozen=True)
 class Request:
-    """A `fetch()` call made by a page on `origin`; `credentials` is `credentials: "include"`."""
+    """A `fetch()` call made by a page on `origin`; `credentials` is `credentials: "include"`, `read` the response
+    headers page code reads, `timeout` the seconds it waits for each answer."""
 
     url: str
     origin: str
@@ -22,6 +32,7 @@ class Request:
     headers: Headers = ()
     credentials: bool = False
     read: tuple[str, ...] = ()
+    timeout: float = 10.0
 
 
 @dataclass(frozen=True)
@@ -77,3 +88,40 @@ class Verdict:
 
 
 Send = Callable[[str, str, Headers], Response]
+
+
+def request_from_flags(
+    url: str,
+    origin: str,
+    method: str,
+    header_lines: Iterable[str],
+    credentials: bool,
+    read: Iterable[str],
+    timeout: float,
+) -> Request:
+    """The request `check` is asked about, refused in one sentence when no page could make it as given."""
+    if origin != "null" and (problem := origin_problem(origin, "--origin")):
+        raise Refusal(f"{problem.sentence().rstrip('.')}; 'null' is accepted too (sandboxed iframes, file: pages).")
+    if not is_token(method):
+        raise Refusal(f"--method {method!r} is not an HTTP method name, e.g. GET, POST, PUT, PATCH.")
+    if reason := forbidden_method_reason(method):
+        raise Refusal(f"--method {method}: {reason}; no page can send it.")
+    if not (math.isfinite(timeout) and timeout > 0):
+        raise Refusal(f"--timeout {timeout:g} is not a positive number of seconds, e.g. 10.")
+    for name in read:
+        if not is_token(name):
+            raise Refusal(f"--read-header {name!r} is not a header name, e.g. X-Total-Count.")
+    headers = tuple(_header_pair(line) for line in header_lines)
+    return Request(url, origin, method, headers, credentials, tuple(read), timeout)
+
+
+def _header_pair(raw: str) -> tuple[str, str]:
+    """'Name: value' from --header; a bare name gets a dummy value (only Content-Type's value decides anything)."""
+    name, colon, value = raw.partition(":")
+    name = name.strip()
+    if not is_token(name):
+        raise Refusal(f"--header {raw!r} is not 'Name: value', e.g. 'Content-Type: application/json'.")
+    value = value.strip() if colon else "1"
+    if problem := header_value_problem(value):
+        raise Refusal(f"--header {raw!r}: {problem}")
+    return name, value

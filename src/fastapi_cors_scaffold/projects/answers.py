@@ -1,4 +1,5 @@
-"""Answers to the template's questions: `--data` as Copier takes it, and from answers to a `Policy` and back to errors.
+"""Answers to the template's questions: `--data` as Copier takes it, a project's answers file, and the rules' verdict
+on them before Copier runs (Copier would refuse a bad answer with a traceback).
 
 A CORS answer present in Copier's data is stored in .copier-answers.yml and pinned across updates; one left out is
 not stored and takes the template's current recommendation on every update. So `new` passes exactly the answers
@@ -11,12 +12,23 @@ import dataclasses
 import difflib
 import json
 from collections.abc import Iterable, Mapping
+from pathlib import Path
 from typing import Any
 
 from fastapi_cors_scaffold.errors import Refusal
 from fastapi_cors_scaffold.rules.checks import Problem
 from fastapi_cors_scaffold.rules.policy import Policy, problems
-from fastapi_cors_scaffold.rules.questions import CORS, FIELD_OF, QUESTION_OF, Kind, current_names, policy_from_answers
+from fastapi_cors_scaffold.rules.questions import (
+    ANSWERS_FILE,
+    CORS,
+    FIELD_OF,
+    FLAGS,
+    QUESTION_OF,
+    Kind,
+    answers_from_flags,
+    current_names,
+    policy_from_answers,
+)
 
 
 def parse_data(pairs: Iterable[str]) -> dict[str, str]:
@@ -28,6 +40,36 @@ def parse_data(pairs: Iterable[str]) -> dict[str, str]:
             raise Refusal(f"--data {pair!r} is not KEY=VALUE, e.g. --data 'min_fastapi=0.166'.")
         data[key.strip()] = value
     return data
+
+
+def known_data(data: dict[str, str], questions: Iterable[str]) -> dict[str, str]:
+    """`data`, each key naming one of `questions`: Copier ignores any other, so a typo would silently keep the
+    template's value."""
+    if unknown := unknown_data_error(data, questions):
+        raise Refusal(unknown)
+    return data
+
+
+def new_answers(flags: Mapping[str, Any], data: Mapping[str, str], recommended: Policy) -> dict[str, Any]:
+    """The answers `new` gives Copier: its flags' (by the questions table) over `--data`'s, each CORS answer judged by
+    the rules first and a refusal naming the flag or `--data` key the person used."""
+    answers = answers_from_flags(flags)
+    from_data = typed_data(data)
+    spelled = {**FLAGS, **{question: f"--data {question}" for question in from_data if question not in answers}}
+    if problems := answer_errors({**from_data, **answers}, recommended, spelled):
+        raise Refusal(problems[0])
+    return {**data, **answers}
+
+
+def read_answers(project: Path) -> dict[str, Any]:
+    """A project's answers file as a mapping; empty when it is missing or is not a YAML mapping (Copier says why)."""
+    import yaml
+
+    try:
+        loaded = yaml.safe_load((project / ANSWERS_FILE).read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        return {}
+    return loaded if isinstance(loaded, dict) else {}
 
 
 def unknown_data_error(data: Mapping[str, str], questions: Iterable[str]) -> str | None:

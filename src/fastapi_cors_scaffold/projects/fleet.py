@@ -17,21 +17,20 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from multiprocessing import get_context
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import Any, Literal
 
-import yaml
-
-from fastapi_cors_scaffold.errors import FleetError, Refusal
+from fastapi_cors_scaffold.audit.model import Unknown
+from fastapi_cors_scaffold.audit.reading import read_configurations
+from fastapi_cors_scaffold.audit.tree import walk
+from fastapi_cors_scaffold.errors import ConfigurationError, FleetError, Refusal
+from fastapi_cors_scaffold.projects.answers import read_answers
+from fastapi_cors_scaffold.projects.render import Updated, update_project
+from fastapi_cors_scaffold.projects.template import Template
+from fastapi_cors_scaffold.rules.policy import Policy
 from fastapi_cors_scaffold.rules.questions import ANSWERS_FILE, FIELD_OF
-
-if TYPE_CHECKING:
-    from rich.console import Console
-
-    from fastapi_cors_scaffold.projects.template import Template
 
 # Questions every release of this template stores, which together tell its answers files from other templates'.
 IDENTIFYING = frozenset({"project_name", "project_slug", "package_name", "customize"})
-SKIPPED_DIRECTORIES = frozenset({".git", ".venv", "venv", "node_modules", "__pycache__", ".tox", ".nox"})
 TEST_TIMEOUT = 900
 
 
@@ -65,6 +64,38 @@ class Outcome:
         return self.status in {"updated", "current"} and self.tests_passed is not False
 
 
+def update(targets: Sequence[Path], options: Options, *, table: bool, quiet: bool) -> Updated | list[Outcome]:
+    """Update the one project `targets` names in place, or every project of this template they name or hold.
+
+    A single project is updated as `copier update` would (asking what no answer covers, unless `defaults`), unless
+    `table` asks for the fleet's table of outcomes. Anything else is a fleet, which asks nothing, so it needs
+    `defaults`.
+    """
+    only = targets[0] if len(targets) == 1 else None
+    if only is not None and (only / ANSWERS_FILE).is_file() and not table:
+        return update_project(
+            only,
+            options.data,
+            options.template,
+            defaults=options.defaults,
+            conflict=options.conflict,
+            vcs_ref=options.vcs_ref,
+            quiet=quiet,
+        )
+    if only is not None and not only.is_dir():
+        raise FleetError(f"{only} has no {ANSWERS_FILE}: it was not made by `new` or `copier copy`.")
+    if not options.defaults:
+        if only is not None and not (only / ANSWERS_FILE).is_file():
+            raise FleetError(
+                f"{only} has no {ANSWERS_FILE}: run update in a project, or pass --defaults to update every project "
+                "of this template below it."
+            )
+        raise FleetError(
+            "Updating several projects asks nothing: pass --defaults (and --data to change an answer in all)."
+        )
+    return update_fleet(find_projects(targets, options.template.question_names), options)
+
+
 def find_projects(paths: Sequence[Path], questions: Iterable[str]) -> list[Path]:
     """Each path that is a project (has an answers file), and every project of this template below each directory."""
     known = frozenset(questions)
@@ -75,7 +106,7 @@ def find_projects(paths: Sequence[Path], questions: Iterable[str]) -> list[Path]
             continue
         if not path.is_dir():
             raise FleetError(f"{path} is neither a project nor a directory: give projects or a folder holding them.")
-        below = [project for project in _walk(path) if is_ours(_answers(project), known)]
+        below = [project for project in _walk(path) if is_ours(read_answers(project), known)]
         if not below:
             raise FleetError(f"No project made from this template below {path} (none has a matching {ANSWERS_FILE}).")
         found.update(dict.fromkeys(below))
@@ -111,18 +142,12 @@ def update_group(projects: Sequence[Path], options: Options) -> list[Outcome]:
 
 def update_one(project: Path, options: Options) -> Outcome:
     """Update one project, or say why it was skipped or failed; never raises for the project's own problems."""
-    from fastapi_cors_scaffold.projects.answers import stored_answer_errors, typed_data
-    from fastapi_cors_scaffold.projects.render import update_project
-
     name = str(project)
     if _repository(project) is None:
         return Outcome(name, "skipped", reason="not a git repository: commit the project first")
     status = _git(project, "status", "--porcelain", "--", ".")
     if status.stdout.strip():
         return Outcome(name, "skipped", reason="uncommitted changes: commit or stash them first")
-    refused = stored_answer_errors({**_answers(project), **typed_data(options.data)}, options.template.recommendation)
-    if refused:
-        return Outcome(name, "failed", reason=refused[0])
     before = _policy(project)
     try:
         updated = update_project(
@@ -180,61 +205,13 @@ def run_project_tests(project: Path) -> tuple[bool, str]:
     return False, f"`{command}` failed: {lines[-1] if lines else result.returncode}"
 
 
-def print_outcomes(console: Console, outcomes: Sequence[Outcome]) -> None:
-    """One table: project, release from → to, recommendations that changed, conflicts, tests; then why not ok."""
-    from rich.table import Table
-
-    table = Table(box=None, pad_edge=False)
-    table.add_column("project", overflow="fold")
-    for column in ("status", "release"):
-        table.add_column(column, no_wrap=True)
-    for column in ("recommendations changed", "conflicts", "tests"):
-        table.add_column(column)
-    for outcome in outcomes:
-        release = f"{outcome.before} → {outcome.after}" if outcome.before != outcome.after else str(outcome.after)
-        tests = {None: "", True: "passed", False: "FAILED"}[outcome.tests_passed]
-        table.add_row(
-            outcome.project,
-            outcome.status,
-            release if outcome.before else "",
-            "\n".join(outcome.changed),
-            "\n".join(outcome.conflicts),
-            tests,
-        )
-    console.print(table)
-    for outcome in outcomes:
-        if outcome.reason:
-            console.print(f"{outcome.project}: {outcome.reason}")
-    done = sum(outcome.ok for outcome in outcomes)
-    console.print(f"{done} of {len(outcomes)} projects updated or current.")
-
-
-def outcomes_json(outcomes: Sequence[Outcome]) -> list[dict[str, Any]]:
-    return [{**dataclasses.asdict(outcome), "ok": outcome.ok} for outcome in outcomes]
-
-
 def _start_worker() -> None:
     """A worker's own Copier mirror cache, shared by the projects it updates, gone with the worker's temp files."""
     os.environ["COPIER_CACHE_DIR"] = tempfile.mkdtemp(prefix="fastapi-cors-scaffold-fleet-")
 
 
 def _walk(root: Path) -> list[Path]:
-    projects = []
-    for directory, subdirectories, files in os.walk(root):
-        subdirectories[:] = sorted(
-            name for name in subdirectories if name not in SKIPPED_DIRECTORIES and not name.startswith(".")
-        )
-        if ANSWERS_FILE in files:
-            projects.append(Path(directory).resolve())
-    return projects
-
-
-def _answers(project: Path) -> dict[str, Any]:
-    try:
-        loaded = yaml.safe_load((project / ANSWERS_FILE).read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError, UnicodeDecodeError):
-        return {}
-    return loaded if isinstance(loaded, dict) else {}
+    return [directory.resolve() for directory, files in walk(root) if ANSWERS_FILE in files]
 
 
 def _repository(project: Path) -> Path | None:
@@ -248,11 +225,6 @@ def _git(project: Path, *args: str) -> subprocess.CompletedProcess[str]:
 
 def _policy(project: Path) -> dict[str, Any]:
     """The project's CORS settings as its settings.py holds them (empty when it cannot be read, e.g. mid-conflict)."""
-    from fastapi_cors_scaffold.audit.model import Unknown
-    from fastapi_cors_scaffold.audit.reading import read_configurations
-    from fastapi_cors_scaffold.errors import ConfigurationError
-    from fastapi_cors_scaffold.rules.policy import Policy
-
     fields = {field.name for field in dataclasses.fields(Policy)}
     try:
         reading = read_configurations([project / "src"], Policy)
@@ -268,7 +240,7 @@ def _changed_recommendations(project: Path, before: Mapping[str, Any], after: Ma
     """Settings the project follows (not stored in its answers) whose value the update changed: `name old → new`."""
     if not before or not after:
         return ()
-    pinned = {FIELD_OF[key] for key in _answers(project) if key in FIELD_OF}
+    pinned = {FIELD_OF[key] for key in read_answers(project) if key in FIELD_OF}
     return tuple(
         f"{field} {_shown(before[field])} → {_shown(after[field])}"
         for field in after

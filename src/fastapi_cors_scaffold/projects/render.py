@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import sys
 import tempfile
 import warnings
 from collections.abc import Iterator, Mapping
@@ -20,12 +21,12 @@ from pathlib import Path
 from typing import Any, Literal
 
 import copier
-import yaml
 from copier.errors import CopierAnswersInterrupt, CopierError
 from plumbum import local
 from plumbum.commands.processes import ProcessExecutionError
 
 from fastapi_cors_scaffold.errors import ScaffoldError
+from fastapi_cors_scaffold.projects.answers import read_answers, stored_answer_errors, typed_data
 from fastapi_cors_scaffold.projects.history import bundle_heads
 from fastapi_cors_scaffold.projects.template import (
     USER_BUNDLE,
@@ -74,6 +75,7 @@ def new_project(
     The canonical source is rendered at the version this package ships, from its own history; any other source
     as Copier would use it.
     """
+    _need_terminal_unless(defaults)
     _writable_destination(destination)
     recorded = chosen_source(source)
     served = template.install() if same_source(recorded, canonical_source()) else None
@@ -109,9 +111,13 @@ def update_project(
     """`copier update` of `destination` from the source it recorded.
 
     A project from the canonical source (or from an older per-user bundle) goes to the version this package ships,
-    served from the local history when it holds both ends; otherwise Copier fetches the source as usual.
+    served from the local history when it holds both ends; otherwise Copier fetches the source as usual. A stored
+    answer this release refuses is refused here, naming the `--data` that replaces it, before Copier runs.
     """
     before = _recorded(destination)
+    if refused := stored_answer_errors({**before, **typed_data(data)}, template.recommendation):
+        raise ScaffoldError(refused[0])
+    _need_terminal_unless(defaults)
     source = str(before.get("_src_path", ""))
     commit = str(before.get("_commit", ""))
     served: InstalledTemplate | None = None
@@ -211,11 +217,17 @@ def _writable_destination(destination: Path) -> None:
 
 
 def _recorded(destination: Path) -> dict[str, Any]:
-    answers = destination / ANSWERS_FILE
-    if not answers.is_file():
+    if not (destination / ANSWERS_FILE).is_file():
         raise ScaffoldError(f"{destination} has no {ANSWERS_FILE}: it was not made by `new` or `copier copy`.")
-    loaded = yaml.safe_load(answers.read_text(encoding="utf-8"))
-    return loaded if isinstance(loaded, dict) else {}
+    return read_answers(destination)
+
+
+def _need_terminal_unless(defaults: bool) -> None:
+    """Copier asks the questions no answer covers, which needs a person at a terminal."""
+    if not defaults and not sys.stdin.isatty():
+        raise ScaffoldError(
+            "Questions without a flag need a terminal to be asked: pass --defaults to take the recommendations."
+        )
 
 
 def _is_same_file(recorded: str, installed: Path) -> bool:
