@@ -3,12 +3,11 @@
 Each command parses, calls the library, prints. Copier and the HTTP client are imported inside the commands that
 use them, so `--help` and `lint` start fast. Exit status: 0 fine, 1 blocked or findings, 2 bad input or refusal
 (any `Refusal`, from a command or the library, printed as one line by `RefusingGroup`). A command that needs the
-template locates it once (`shipped.locate`) and hands it down.
+template locates it once (`projects.template.locate`) and hands it down.
 """
 
 from __future__ import annotations
 
-import json
 from enum import StrEnum
 from functools import cache
 from pathlib import Path
@@ -213,7 +212,7 @@ def update(
     from fastapi_cors_scaffold.projects.answers import known_data, parse_data
     from fastapi_cors_scaffold.projects.fleet import Options
     from fastapi_cors_scaffold.projects.fleet import update as update_projects
-    from fastapi_cors_scaffold.projects.report import outcomes_json, print_outcomes
+    from fastapi_cors_scaffold.projects.report import show_update
     from fastapi_cors_scaffold.projects.template import locate
 
     given = parse_data(data or [])
@@ -221,20 +220,7 @@ def update(
     options = Options(known_data(given, template.question_names), defaults, conflict.value, vcs_ref, template, test)
     targets = paths or [Path(".")]
     result = update_projects(targets, options, table=test or as_json, quiet=quiet)
-    if isinstance(result, list):
-        if as_json:
-            typer.echo(json.dumps(outcomes_json(result), indent=2))
-        else:
-            print_outcomes(_console(), result)
-        if not all(outcome.ok for outcome in result):
-            raise typer.Exit(1)
-        return
-    if result.before == result.after:
-        typer.echo(f"{targets[0]} is at template {result.after}; re-applied it.")
-    else:
-        typer.echo(f"Updated {targets[0]} from template {result.before} to {result.after}.")
-    if result.conflicts:
-        typer.echo(f"Resolve the conflicts in: {', '.join(result.conflicts)}", err=True)
+    if not show_update(_console(), targets[0], result, as_json=as_json):
         raise typer.Exit(1)
 
 
@@ -286,28 +272,14 @@ def check(
     from fastapi_cors_scaffold.fetch.chromium import run_once
     from fastapi_cors_scaffold.fetch.probe import check as probe_check
     from fastapi_cors_scaffold.fetch.probe import scan as probe_scan
-    from fastapi_cors_scaffold.fetch.report import (
-        browser_json,
-        print_browser,
-        print_verdict,
-        specific_grants,
-        verdict_json,
-    )
+    from fastapi_cors_scaffold.fetch.report import show_check, specific_grants
     from fastapi_cors_scaffold.fetch.verdict import request_from_flags
 
     request = request_from_flags(url, origin, method, header or [], credentials, read_header or [], timeout)
     seen = run_once(request) if in_browser else None
     verdict = probe_check(request)
     grants = probe_scan(url, origin, timeout=timeout) if scan else None
-    if as_json:
-        report = verdict_json(verdict, grants)
-        if seen is not None:
-            report["browser"] = browser_json(verdict, seen)
-        typer.echo(json.dumps(report, indent=2))
-    else:
-        print_verdict(_console(), verdict, grants)
-        if seen is not None:
-            print_browser(_console(), verdict, seen)
+    show_check(_console(), verdict, grants, seen, as_json=as_json)
     if not verdict.allowed or (grants and specific_grants(grants)):
         raise typer.Exit(1)
 
@@ -359,7 +331,7 @@ def lint(
     """
     from fastapi_cors_scaffold.audit.lint import audit, fails
     from fastapi_cors_scaffold.audit.reading import read_for_lint
-    from fastapi_cors_scaffold.audit.report import audits_json, audits_sarif, print_audits
+    from fastapi_cors_scaffold.audit.report import show_audits
     from fastapi_cors_scaffold.projects.template import locate
     from fastapi_cors_scaffold.rules.questions import overrides_from_flags
 
@@ -370,13 +342,7 @@ def lint(
         audit(configuration, given, service_url=service_url, production=production)
         for configuration in reading.configurations
     ]
-    chosen = LintFormat.json if as_json else output
-    if chosen is LintFormat.json:
-        typer.echo(json.dumps(audits_json(audits, reading.notes), indent=2))
-    elif chosen is LintFormat.sarif:
-        typer.echo(json.dumps(audits_sarif(audits), indent=2))
-    else:
-        print_audits(_console(), audits, reading.notes)
+    show_audits(_console(), audits, reading.notes, "json" if as_json else output.value)
     if fails(audits, strict=strict):
         raise typer.Exit(1)
 

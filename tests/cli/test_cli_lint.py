@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from fastapi_cors_scaffold.audit.lint import lint_policy
+from fastapi_cors_scaffold.audit.policy_findings import lint_policy
 from fastapi_cors_scaffold.rules.checks import origin_problem
 from fastapi_cors_scaffold.rules.findings import Finding, Severity
 from fastapi_cors_scaffold.rules.policy import Policy

@@ -5,6 +5,7 @@ Every dynamic string goes into a `Text`, never into markup: regexes and header l
 
 from __future__ import annotations
 
+import json
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
@@ -21,6 +22,16 @@ SARIF_LEVELS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.I
 UNREAD_RULE = "cors/unread"
 _FLAGS = {question.field: question.spelled for question in CORS}
 _SEVERITY_STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
+
+
+def show_audits(console: Console, audits: list[Audit], notes: list[str], output: str) -> None:
+    """`lint`'s whole answer in the format asked for: "text", "json" or "sarif"."""
+    if output == "json":
+        console.out(json.dumps(audits_json(audits, notes), indent=2), highlight=False)
+    elif output == "sarif":
+        console.out(json.dumps(audits_sarif(audits), indent=2), highlight=False)
+    else:
+        print_audits(console, audits, notes)
 
 
 def print_audits(console: Console, audits: list[Audit], notes: list[str]) -> None:

@@ -5,6 +5,7 @@ Every dynamic string goes into a `Text`, never into markup: regexes and header l
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
@@ -39,6 +40,21 @@ SCAN_FIXES = {
     "special-character": "Match host characters explicitly ([a-z0-9-]), never with '.' or a negated class.",
     "subdomain": "List the subdomains you own in allow_origins instead of matching any subdomain.",
 }
+
+
+def show_check(
+    console: Console, verdict: Verdict, grants: list[Grant] | None, seen: Seen | None, *, as_json: bool
+) -> None:
+    """`check`'s whole answer: the verdict, the scan, and Chromium's verdict beside it, as text or as JSON."""
+    if as_json:
+        report = verdict_json(verdict, grants)
+        if seen is not None:
+            report["browser"] = browser_json(verdict, seen)
+        console.out(json.dumps(report, indent=2), highlight=False)
+        return
+    print_verdict(console, verdict, grants)
+    if seen is not None:
+        print_browser(console, verdict, seen)
 
 
 def specific_grants(grants: list[Grant]) -> list[Grant]:

@@ -12,6 +12,25 @@ from urllib.parse import urlsplit
 
 from fastapi_cors_scaffold.rules.checks import is_ip, registrable_domain
 
+# Hosts where anyone can publish a page (code playgrounds), and suffixes under which anyone can get a host of their
+# own (static and app hosting): an origin there is a stranger's.
+SHARED_PUBLISHING_HOSTS = frozenset(
+    {"codepen.io", "cdpn.io", "jsfiddle.net", "fiddle.jshell.net", "jsbin.com", "codesandbox.io", "stackblitz.com"}
+)
+THIRD_PARTY_SUFFIXES = (
+    "github.io",
+    "gitlab.io",
+    "netlify.app",
+    "vercel.app",
+    "pages.dev",
+    "herokuapp.com",
+    "web.app",
+    "firebaseapp.com",
+    "glitch.me",
+    "csb.app",
+    "ngrok-free.app",
+    "trycloudflare.com",
+)
 ATTACKER_DOMAIN = "evil.example"
 ATTACKER_SUFFIX = "evil.net"
 
