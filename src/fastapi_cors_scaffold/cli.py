@@ -8,6 +8,9 @@ template locates it once (`projects.template.locate`) and hands it down.
 
 from __future__ import annotations
 
+import functools
+import inspect
+from collections.abc import Callable
 from enum import StrEnum
 from functools import cache
 from pathlib import Path
@@ -17,6 +20,9 @@ import typer
 from typer.core import TyperGroup
 
 from fastapi_cors_scaffold.errors import Refusal
+from fastapi_cors_scaffold.rules.questions import CORS, FLAGGED, Kind, Question
+
+Command = Callable[..., Any]
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -52,32 +58,6 @@ app = typer.Typer(
     rich_markup_mode=None,
 )
 
-Origins = Annotated[
-    list[str] | None,
-    typer.Option(
-        "--origin", "-o", metavar="ORIGIN", help="Allowed origin, scheme://host[:port]; repeat or separate with commas."
-    ),
-]
-Regex = Annotated[
-    str | None,
-    typer.Option("--regex", metavar="REGEX", help="allow_origin_regex, fullmatched against the Origin ('' for none)."),
-]
-Credentials = Annotated[
-    bool | None, typer.Option("--credentials/--no-credentials", help="Allow cookies and HTTP authentication.")
-]
-Methods = Annotated[
-    list[str] | None, typer.Option("--method", "-m", metavar="METHOD", help="Allowed method, or '*'; repeatable.")
-]
-AllowHeaders = Annotated[
-    list[str] | None, typer.Option("--header", metavar="HEADER", help="Allowed request header, or '*'; repeatable.")
-]
-ExposeHeaders = Annotated[
-    list[str] | None,
-    typer.Option("--expose-header", metavar="HEADER", help="Response header page code may read; repeatable."),
-]
-MaxAge = Annotated[
-    int | None, typer.Option("--max-age", metavar="SECONDS", help="Seconds browsers may cache a preflight (0-86400).")
-]
 Json = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON instead of tables.")]
 
 
@@ -103,46 +83,45 @@ def main(
     raise typer.Exit()
 
 
+def answering(questions: tuple[Question, ...], after: str) -> Callable[[Command], Command]:
+    """Give a command one option per question, declared by the questions table (flag, kind, help, metavar), placed
+    after its parameter `after`. The command reads them from `ctx.params`: a flag left out is None, no answer."""
+
+    def with_options(command: Command) -> Command:
+        signature = inspect.signature(command, eval_str=True)
+        kind = inspect.Parameter.POSITIONAL_OR_KEYWORD
+        options = [inspect.Parameter(q.parameter or "", kind, default=None, annotation=_option(q)) for q in questions]
+        own = list(signature.parameters.values())
+        place = [parameter.name for parameter in own].index(after) + 1
+        parameters = [*own[:place], *options, *own[place:]]
+
+        @functools.wraps(command)
+        def run(*args: Any, **kwargs: Any) -> Any:
+            for option in options:
+                kwargs.pop(option.name, None)
+            return command(*args, **kwargs)
+
+        setattr(run, "__signature__", signature.replace(parameters=parameters))  # noqa: B010 (read by inspect)
+        run.__annotations__ = {parameter.name: parameter.annotation for parameter in parameters}
+        return run
+
+    return with_options
+
+
+def _option(question: Question) -> Any:
+    """The typed Typer option of one question: repeatable for a list, `--x/--no-x` for a yes/no question."""
+    kind = {Kind.LIST: list[str], Kind.BOOL: bool, Kind.INT: int}.get(question.kind, str)
+    names = [question.spelled or "", *([question.short] if question.short else [])]
+    return Annotated[kind | None, typer.Option(*names, metavar=question.metavar, help=question.help)]
+
+
 @app.command()
+@answering(FLAGGED, after="destination")
 def new(
     ctx: typer.Context,
     destination: Annotated[
         Path, typer.Argument(metavar="DEST", help="Directory to create; it must not exist or be empty.")
     ],
-    name: Annotated[str | None, typer.Option("--name", metavar="TEXT", help="Human name of the service.")] = None,
-    slug: Annotated[
-        str | None, typer.Option("--slug", metavar="SLUG", help="Distribution name, e.g. billing-api.")
-    ] = None,
-    package: Annotated[
-        str | None, typer.Option("--package", metavar="PACKAGE", help="Python package name, e.g. billing_api.")
-    ] = None,
-    description: Annotated[
-        str | None, typer.Option("--description", metavar="TEXT", help="One line on what it does.")
-    ] = None,
-    python: Annotated[
-        str | None, typer.Option("--python", metavar="VERSION", help="Lowest Python version: 3.11 to 3.14.")
-    ] = None,
-    customize: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--customize", metavar="QUESTION", help="A CORS question to ask even though no flag answers it; repeatable."
-        ),
-    ] = None,
-    origin: Origins = None,
-    regex: Regex = None,
-    credentials: Credentials = None,
-    method: Methods = None,
-    header: AllowHeaders = None,
-    expose_header: ExposeHeaders = None,
-    max_age: MaxAge = None,
-    docker: Annotated[bool | None, typer.Option("--docker/--no-docker", help="Add a Dockerfile.")] = None,
-    ci: Annotated[bool | None, typer.Option("--ci/--no-ci", help="Add a GitHub Actions workflow.")] = None,
-    pre_commit: Annotated[
-        bool | None, typer.Option("--pre-commit/--no-pre-commit", help="Add a pre-commit configuration.")
-    ] = None,
-    renovate: Annotated[
-        bool | None, typer.Option("--renovate/--no-renovate", help="Add a renovate.json for template updates.")
-    ] = None,
     data: Annotated[
         list[str] | None,
         typer.Option("--data", "-d", metavar="KEY=VALUE", help="Any other answer as KEY=VALUE, as `copier --data`."),
@@ -291,6 +270,7 @@ class LintFormat(StrEnum):
 
 
 @app.command()
+@answering(CORS, after="paths")
 def lint(
     ctx: typer.Context,
     paths: Annotated[
@@ -300,13 +280,6 @@ def lint(
             help="Project directories (searched in any layout) and Python, YAML, JSON or TOML files.",
         ),
     ] = None,
-    origin: Origins = None,
-    regex: Regex = None,
-    credentials: Credentials = None,
-    method: Methods = None,
-    header: AllowHeaders = None,
-    expose_header: ExposeHeaders = None,
-    max_age: MaxAge = None,
     service_url: Annotated[
         str | None,
         typer.Option(

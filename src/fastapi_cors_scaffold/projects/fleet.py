@@ -45,6 +45,17 @@ class Options:
     template: Template
     test: bool = False
 
+    def update(self, project: Path, *, quiet: bool) -> Updated:
+        return update_project(
+            project,
+            self.data,
+            self.template,
+            defaults=self.defaults,
+            conflict=self.conflict,
+            vcs_ref=self.vcs_ref,
+            quiet=quiet,
+        )
+
 
 @dataclass(frozen=True)
 class Outcome:
@@ -73,15 +84,7 @@ def update(targets: Sequence[Path], options: Options, *, table: bool, quiet: boo
     """
     only = targets[0] if len(targets) == 1 else None
     if only is not None and (only / ANSWERS_FILE).is_file() and not table:
-        return update_project(
-            only,
-            options.data,
-            options.template,
-            defaults=options.defaults,
-            conflict=options.conflict,
-            vcs_ref=options.vcs_ref,
-            quiet=quiet,
-        )
+        return options.update(only, quiet=quiet)
     if only is not None and not only.is_dir():
         raise FleetError(f"{only} has no {ANSWERS_FILE}: it was not made by `new` or `copier copy`.")
     if not options.defaults:
@@ -150,15 +153,7 @@ def update_one(project: Path, options: Options) -> Outcome:
         return Outcome(name, "skipped", reason="uncommitted changes: commit or stash them first")
     before = _policy(project)
     try:
-        updated = update_project(
-            project,
-            options.data,
-            options.template,
-            defaults=options.defaults,
-            conflict=options.conflict,
-            vcs_ref=options.vcs_ref,
-            quiet=True,
-        )
+        updated = options.update(project, quiet=True)
     except Refusal as error:
         return Outcome(name, "failed", reason=str(error))
     except Exception as error:  # a fleet keeps going: one project's surprise is that project's failure

@@ -33,8 +33,9 @@ class Kind(StrEnum):
 
 @dataclass(frozen=True)
 class Question:
-    """One question of copier.yml. `flag` is `new`'s option (None: answered with --data only); a question with a
-    `field` is a CORS setting, which `lint` takes too, and the service reads from `<PACKAGE>_<variable>`."""
+    """One question of copier.yml. `flag` is `new`'s option (None: answered with --data only), with its `help`, the
+    `metavar` naming its value and a `short` alias; a question with a `field` is a CORS setting, which `lint` takes
+    too, and the service reads from `<PACKAGE>_<variable>`."""
 
     key: str
     kind: Kind
@@ -42,6 +43,9 @@ class Question:
     field: str | None = None
     variable: str | None = None
     formerly: str | None = None
+    help: str = ""
+    metavar: str | None = None
+    short: str | None = None
 
     @property
     def parameter(self) -> str | None:
@@ -57,29 +61,95 @@ class Question:
 
 
 QUESTIONS = (
-    Question("project_name", Kind.TEXT, "--name"),
-    Question("project_slug", Kind.TEXT, "--slug"),
-    Question("package_name", Kind.TEXT, "--package"),
-    Question("description", Kind.TEXT, "--description"),
-    Question("python_version", Kind.TEXT, "--python"),
-    Question("customize", Kind.LIST, "--customize"),
-    Question("allow_origins", Kind.LIST, "--origin", "allow_origins", "CORS_ALLOW_ORIGINS", formerly="allowed_origins"),
-    Question("allow_origin_regex", Kind.REGEX, "--regex", "allow_origin_regex", "CORS_ALLOW_ORIGIN_REGEX"),
-    Question("allow_credentials", Kind.BOOL, "--credentials", "allow_credentials", "CORS_ALLOW_CREDENTIALS"),
-    Question("allow_methods", Kind.LIST, "--method", "allow_methods", "CORS_ALLOW_METHODS"),
-    Question("allow_headers", Kind.LIST, "--header", "allow_headers", "CORS_ALLOW_HEADERS"),
-    Question("expose_headers", Kind.LIST, "--expose-header", "expose_headers", "CORS_EXPOSE_HEADERS"),
-    Question("max_age", Kind.INT, "--max-age", "max_age", "CORS_MAX_AGE"),
+    Question("project_name", Kind.TEXT, "--name", help="Human name of the service.", metavar="TEXT"),
+    Question("project_slug", Kind.TEXT, "--slug", help="Distribution name, e.g. billing-api.", metavar="SLUG"),
+    Question("package_name", Kind.TEXT, "--package", help="Python package name, e.g. billing_api.", metavar="PACKAGE"),
+    Question("description", Kind.TEXT, "--description", help="One line on what it does.", metavar="TEXT"),
+    Question("python_version", Kind.TEXT, "--python", help="Lowest Python version: 3.11 to 3.14.", metavar="VERSION"),
+    Question(
+        "customize",
+        Kind.LIST,
+        "--customize",
+        help="A CORS question to ask even though no flag answers it; repeatable.",
+        metavar="QUESTION",
+    ),
+    Question(
+        "allow_origins",
+        Kind.LIST,
+        "--origin",
+        "allow_origins",
+        "CORS_ALLOW_ORIGINS",
+        formerly="allowed_origins",
+        help="Allowed origin, scheme://host[:port]; repeat or separate with commas.",
+        metavar="ORIGIN",
+        short="-o",
+    ),
+    Question(
+        "allow_origin_regex",
+        Kind.REGEX,
+        "--regex",
+        "allow_origin_regex",
+        "CORS_ALLOW_ORIGIN_REGEX",
+        help="allow_origin_regex, fullmatched against the Origin ('' for none).",
+        metavar="REGEX",
+    ),
+    Question(
+        "allow_credentials",
+        Kind.BOOL,
+        "--credentials",
+        "allow_credentials",
+        "CORS_ALLOW_CREDENTIALS",
+        help="Allow cookies and HTTP authentication.",
+    ),
+    Question(
+        "allow_methods",
+        Kind.LIST,
+        "--method",
+        "allow_methods",
+        "CORS_ALLOW_METHODS",
+        help="Allowed method, or '*'; repeatable.",
+        metavar="METHOD",
+        short="-m",
+    ),
+    Question(
+        "allow_headers",
+        Kind.LIST,
+        "--header",
+        "allow_headers",
+        "CORS_ALLOW_HEADERS",
+        help="Allowed request header, or '*'; repeatable.",
+        metavar="HEADER",
+    ),
+    Question(
+        "expose_headers",
+        Kind.LIST,
+        "--expose-header",
+        "expose_headers",
+        "CORS_EXPOSE_HEADERS",
+        help="Response header page code may read; repeatable.",
+        metavar="HEADER",
+    ),
+    Question(
+        "max_age",
+        Kind.INT,
+        "--max-age",
+        "max_age",
+        "CORS_MAX_AGE",
+        help="Seconds browsers may cache a preflight (0-86400).",
+        metavar="SECONDS",
+    ),
     Question("min_fastapi", Kind.TEXT),
     Question("min_uvicorn", Kind.TEXT),
     Question("min_pydantic_settings", Kind.TEXT),
-    Question("docker", Kind.BOOL, "--docker"),
-    Question("ci_workflow", Kind.BOOL, "--ci"),
-    Question("pre_commit", Kind.BOOL, "--pre-commit"),
-    Question("renovate", Kind.BOOL, "--renovate"),
+    Question("docker", Kind.BOOL, "--docker", help="Add a Dockerfile."),
+    Question("ci_workflow", Kind.BOOL, "--ci", help="Add a GitHub Actions workflow."),
+    Question("pre_commit", Kind.BOOL, "--pre-commit", help="Add a pre-commit configuration."),
+    Question("renovate", Kind.BOOL, "--renovate", help="Add a renovate.json for template updates."),
 )
 
 CORS = tuple(question for question in QUESTIONS if question.field)
+# The questions `new` answers with a flag of its own.
+FLAGGED = tuple(question for question in QUESTIONS if question.flag)
 # Question name -> field of `Policy` (Starlette's keyword argument), and back.
 FIELD_OF = {question.key: question.field for question in CORS if question.field}
 QUESTION_OF = {field: key for key, field in FIELD_OF.items()}
