@@ -20,7 +20,7 @@ import yaml
 from copier._types import VcsRef
 from packaging.version import Version
 
-from fastapi_cors_scaffold import history
+from fastapi_cors_scaffold.projects import history
 from tests.support.git import commit_all, git
 from tests.support.paths import REPOSITORY
 from tests.support.rendering import answers_of, check_project, render, run
