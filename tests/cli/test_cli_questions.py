@@ -22,6 +22,8 @@ from tests.support.rendering import imported_settings
 
 CLI_REFERENCE = DOCS / "cli.md"
 WITH_FLAG = [question for question in QUESTIONS if question.flag]
+# The one setting of the generated service that no question answers: the paths other sites may post to.
+NOT_A_QUESTION = "cors_cross_origin_exempt_paths"
 # Options that answer no question: how to run, not what to render or judge.
 NEW_OWN = {"--data", "--template", "--defaults", "--quiet", "--help"}
 LINT_OWN = {"--service-url", "--production", "--strict", "--format", "--json", "--help"}
@@ -97,12 +99,19 @@ def test_the_cli_reference_maps_each_flag_of_new_to_its_question() -> None:
 
 def test_the_generated_service_reads_the_variables_of_the_table(tmp_path: Path) -> None:
     with imported_settings(tmp_path, "Billing API") as settings:
-        fields = set(settings.Settings.model_fields) - {"environment"}
         prefix = settings.ENV_PREFIX
-    documented = set(re.findall(rf"`({prefix}CORS_[A-Z_]+)`", (tmp_path / "service" / "README.md").read_text()))
+        read_from = {
+            name: field.validation_alias or f"{prefix}{name.upper()}"
+            for name, field in settings.Settings.model_fields.items()
+            if name not in ("environment", NOT_A_QUESTION)
+        }
+    fields, variables = set(read_from), set(read_from.values())
+    readme = (tmp_path / "service" / "README.md").read_text()
+    documented = set(re.findall(rf"`({prefix}(?:CORS|CROSS_ORIGIN)_[A-Z_]+)`", readme))
 
-    assert fields == {(question.variable or "").lower() for question in CORS}
-    assert documented == {f"{prefix}{question.variable}" for question in CORS}
+    assert fields == {question.setting for question in CORS}
+    assert variables == {f"{prefix}{question.variable}" for question in CORS}
+    assert documented == variables | {f"{prefix}CROSS_ORIGIN_EXEMPT_PATHS"}
 
 
 def test_the_cli_reference_lists_the_value_options_of_lint_in_the_tables_order() -> None:

@@ -23,7 +23,8 @@ def cli_arguments(row: Row) -> list[str] | None:
                 return None
             arguments += [part for item in value for part in (flags[name], item)]
         elif isinstance(value, bool):
-            arguments.append("--credentials" if value else "--no-credentials")
+            yes, no = flags[name].split("/")
+            arguments.append(yes if value else no)
         else:
             arguments += [flags[name], str(value)]
     if "allow_credentials" not in row.changed:

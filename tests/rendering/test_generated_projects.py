@@ -62,7 +62,7 @@ def test_the_service_carries_the_packages_rules_unchanged(tmp_path: Path) -> Non
     project = render(tmp_path / "service")
     owned = project / "src" / "my_service" / "_cors"
 
-    for name in ("checks.py", "messages.json"):
+    for name in ("checks.py", "guard.py", "messages.json"):
         shipped = owned / name
         assert not shipped.is_symlink()
         assert shipped.read_bytes() == (package / name).read_bytes()
@@ -88,7 +88,7 @@ def private_imports(path: Path) -> list[str]:
 def test_template_owned_code_is_in_cors_and_the_owners_code_uses_its_public_names(tmp_path: Path) -> None:
     project = render(tmp_path / "service")
     package = project / "src" / "my_service"
-    listed = re.search(r"^__all__ = (\[.*\])$", (package / "_cors" / "__init__.py").read_text(), re.MULTILINE)
+    listed = re.search(r"^__all__ = (\[.*?\])$", (package / "_cors" / "__init__.py").read_text(), re.M | re.S)
     assert listed, "_cors/__init__.py lists its public names in __all__"
     public = {"._cors"} | {f"._cors.{name}" for name in ast.literal_eval(listed[1])}
     files = sorted(path.name for path in package.iterdir())

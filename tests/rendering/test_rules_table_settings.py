@@ -11,10 +11,14 @@ from types import ModuleType
 import pytest
 
 from fastapi_cors_scaffold.rules import checks
+from fastapi_cors_scaffold.rules.guard import exempt_paths_problems
+from fastapi_cors_scaffold.rules.questions import CORS
 from tests.support.rendering import imported_settings
-from tests.support.table import IDS, ROWS, Row, first_problem
+from tests.support.table import EXEMPT_ROWS, IDS, ROWS, ExemptRow, Row, first_problem
 
 PREFIX = "TABLE_DOOR_"
+VARIABLES = {question.field: f"{PREFIX}{question.variable}" for question in CORS}
+EXEMPT_PATHS = f"{PREFIX}CROSS_ORIGIN_EXEMPT_PATHS"
 
 
 @pytest.fixture(scope="module")
@@ -33,7 +37,7 @@ def environment(row: Row, profile: str) -> dict[str, str]:
             if isinstance(value, bool)
             else str(value)
         )
-        variables[f"{PREFIX}CORS_{name.upper()}"] = text
+        variables[VARIABLES[name]] = text
     return variables
 
 
@@ -44,7 +48,7 @@ def test_the_service_start_up(
 ) -> None:
     for variable, value in environment(row, profile).items():
         monkeypatch.setenv(variable, value)
-    expected = row.production_rule() if profile == "production" else row.rule
+    expected = row.production_rule() if profile == "production" else None if row.warns_in_development else row.rule
 
     if expected is None:
         settings_module.Settings()
@@ -55,4 +59,18 @@ def test_the_service_start_up(
         first_problem(row)
         or checks.production_problems(row.settings["allow_origins"], row.settings["allow_origin_regex"])[0]
     )
-    assert problem.sentence(f"{PREFIX}CORS_{problem.setting.upper()}") in str(refusal.value)
+    assert problem.sentence(VARIABLES[problem.setting]) in str(refusal.value)
+
+
+@pytest.mark.parametrize("row", EXEMPT_ROWS, ids=lambda row: ",".join(row.paths))
+def test_the_service_start_up_with_exempt_paths(
+    row: ExemptRow, settings_module: ModuleType, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv(EXEMPT_PATHS, json.dumps(row.paths))
+
+    if row.rule is None:
+        assert settings_module.Settings().cors_cross_origin_exempt_paths == row.paths
+        return
+    with pytest.raises(ValueError) as refusal:
+        settings_module.Settings()
+    assert exempt_paths_problems(row.paths)[0].sentence(EXEMPT_PATHS) in str(refusal.value)

@@ -18,6 +18,7 @@ SETTINGS = (
     "allow_headers",
     "expose_headers",
     "max_age",
+    "cross_origin_protection",
 )
 
 
@@ -30,6 +31,7 @@ class Row:
     rule: str | None
     production: str | None
     python_only: bool
+    warns_in_development: bool = False
 
     @property
     def id(self) -> str:
@@ -40,8 +42,7 @@ class Row:
 
 
 def load_rows() -> list[Row]:
-    with TABLE.open("rb") as file:
-        table = tomllib.load(file)
+    table = _load()
     rows = []
     for raw in table["row"]:
         changed = {name: raw[name] for name in SETTINGS if name in raw}
@@ -52,12 +53,56 @@ def load_rows() -> list[Row]:
                 rule=raw.get("rule"),
                 production=raw.get("production"),
                 python_only=raw.get("decided_by") == "python",
+                warns_in_development=raw.get("development") == "warns",
             )
         )
     return rows
 
 
+@dataclass(frozen=True)
+class ExemptRow:
+    """Paths for the cross-origin guard to exempt, and the rule that refuses them (None: accepted)."""
+
+    paths: list[str]
+    rule: str | None
+
+
+@dataclass(frozen=True)
+class TrustRow:
+    """Whether the policy (the base's origins and regex, as the row changes them) trusts `origin`."""
+
+    allow_origins: list[str]
+    allow_origin_regex: str | None
+    origin: str
+    trusted: bool
+
+
+def _load() -> dict[str, Any]:
+    with TABLE.open("rb") as file:
+        return tomllib.load(file)
+
+
+def load_exempt_rows() -> list[ExemptRow]:
+    return [ExemptRow(raw["paths"], raw.get("rule")) for raw in _load()["exempt"]]
+
+
+def load_trust_rows() -> list[TrustRow]:
+    table = _load()
+    policy = {name: table["base"][name] for name in ("allow_origins", "allow_origin_regex")}
+    return [
+        TrustRow(
+            raw.get("allow_origins", policy["allow_origins"]),
+            raw.get("allow_origin_regex", policy["allow_origin_regex"]) or None,
+            raw["origin"],
+            raw["trusted"],
+        )
+        for raw in table["trust"]
+    ]
+
+
 ROWS = load_rows()
+EXEMPT_ROWS = load_exempt_rows()
+TRUST_ROWS = load_trust_rows()
 VALID_ORIGINS = [
     row.changed["allow_origins"][0]
     for row in ROWS

@@ -9,14 +9,22 @@ import pytest
 from starlette.middleware.cors import CORSMiddleware
 
 from fastapi_cors_scaffold.rules.checks import policy_problems
-from fastapi_cors_scaffold.rules.policy import Policy, policy_notes, problems
+from fastapi_cors_scaffold.rules.policy import STARLETTE_KEYWORDS, Policy, policy_notes, problems
 
 
 def test_defaults_are_starlettes() -> None:
     starlette = inspect.signature(CORSMiddleware.__init__).parameters
-    for field in dataclasses.fields(Policy):
-        default = starlette[field.name].default
-        assert getattr(Policy(), field.name) == (tuple(default) if isinstance(default, tuple | list) else default)
+    for keyword in STARLETTE_KEYWORDS:
+        default = starlette[keyword].default
+        assert getattr(Policy(), keyword) == (tuple(default) if isinstance(default, tuple | list) else default)
+
+
+def test_the_other_fields_are_no_keyword_of_starlette_and_absent_by_default() -> None:
+    starlette = inspect.signature(CORSMiddleware.__init__).parameters
+    others = [field.name for field in dataclasses.fields(Policy) if field.name not in STARLETTE_KEYWORDS]
+
+    assert others == ["cross_origin_protection"]
+    assert all(name not in starlette and getattr(Policy(), name) is None for name in others)
 
 
 def test_problems_are_the_rule_sets() -> None:

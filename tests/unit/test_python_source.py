@@ -9,7 +9,7 @@ import pytest
 
 from fastapi_cors_scaffold.audit.model import Unknown
 from fastapi_cors_scaffold.audit.python_source import read_python
-from tests.support.table import SETTINGS
+from fastapi_cors_scaffold.rules.policy import STARLETTE_KEYWORDS
 
 HEADER = "from starlette.middleware.cors import CORSMiddleware\nfrom starlette.middleware import Middleware\n"
 
@@ -125,7 +125,7 @@ def test_kwargs_from_a_literal_dict_and_from_something_unread(tmp_path: Path) ->
     assert literal == {"allow_origins": ["*"], "allow_credentials": True}
     assert unread["allow_origins"] == ["*"]
     assert unread["allow_credentials"] == Unknown("**settings.cors_kwargs")
-    assert set(unread) == set(SETTINGS)
+    assert set(unread) == set(STARLETTE_KEYWORDS)
 
 
 def test_other_middleware_and_other_calls_are_not_cors(tmp_path: Path) -> None:

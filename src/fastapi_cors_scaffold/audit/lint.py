@@ -51,6 +51,7 @@ _BLIND: dict[str, Any] = {
     "allow_headers": (),
     "expose_headers": (),
     "max_age": 600,
+    "cross_origin_protection": None,
 }
 _UNREAD_ORIGIN = "https://not-read.invalid"  # stands for the items of a list that were not read
 _PLACEHOLDER_SHOWN = f", {_UNREAD_ORIGIN}"
@@ -98,7 +99,9 @@ def audit(
             values[name] = value
             if name == "allow_origins" and isinstance(setting.value, str) and not configuration.answers:
                 origins_text = setting.value
-    values |= {name: value for name, value in given.items() if name not in written}
+    values |= {
+        name: value for name, value in given.items() if name not in written and _has_setting(configuration, name)
+    }
     policy = Policy(**{name: _BLIND[name] if name in blind else value for name, value in values.items()})
     judged = lint_policy(policy, service_url=service_url, production=production, origins_text=origins_text)
     findings += [
@@ -155,9 +158,16 @@ def _typed(configuration: Configuration, setting: Setting) -> tuple[Any, Finding
         if isinstance(value, bool):
             return value, None
         return bool(value), _wrong_type(name, value, _EXPECTED[name], f" Starlette takes it as {bool(value)}.")
+    if name == "cross_origin_protection":
+        return (value, None) if isinstance(value, bool) else (_UNUSABLE, _wrong_type(name, value, _EXPECTED[name]))
     if isinstance(value, int) and not isinstance(value, bool):
         return value, None
     return _UNUSABLE, _wrong_type(name, value, _EXPECTED[name])
+
+
+def _has_setting(configuration: Configuration, name: str) -> bool:
+    """Whether the configuration has the setting at all: only a generated service has the cross-origin guard's."""
+    return name != "cross_origin_protection" or configuration.defaults.cross_origin_protection is not None
 
 
 _EXPECTED = {
@@ -167,6 +177,7 @@ _EXPECTED = {
     "expose_headers": "a list of header names",
     "allow_origin_regex": "one string (or None)",
     "allow_credentials": "True or False",
+    "cross_origin_protection": "True or False",
     "max_age": "a whole number of seconds",
 }
 _TYPE_NAMES = {str: "a string", list: "a list", tuple: "a tuple", dict: "a mapping", bool: "a boolean", int: "a number"}

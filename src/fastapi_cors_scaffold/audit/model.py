@@ -9,10 +9,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from fastapi_cors_scaffold.rules.policy import Policy
-from fastapi_cors_scaffold.rules.questions import FIELD_OF
+from fastapi_cors_scaffold.rules.policy import STARLETTE_KEYWORDS, Policy
 
-POLICY_FIELDS = tuple(FIELD_OF.values())
+POLICY_FIELDS = STARLETTE_KEYWORDS
 STARLETTE_DEFAULTS = Policy()
 
 

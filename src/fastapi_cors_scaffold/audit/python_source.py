@@ -32,10 +32,8 @@ STARLETTE_ORDER = (
 CORS_CLASS = "CORSMiddleware"
 MIDDLEWARE_CLASS = "Middleware"
 SETTINGS_CLASS_ENDINGS = ("Settings", "BaseModel", "Config", "Configuration")
-# A generated project's Settings field (its environment variable, less the prefix) -> the `Policy` field it sets.
-_GENERATED_FIELDS = {
-    question.variable.lower(): question.field for question in CORS if question.variable and question.field
-}
+# A generated project's Settings field -> the `Policy` field it sets.
+_GENERATED_FIELDS = {question.setting: question.field for question in CORS if question.setting and question.field}
 _COLLECTIONS: dict[str | None, Callable[[Any], Any]] = {
     "list": list,
     "tuple": tuple,

@@ -237,7 +237,7 @@ def _changed_recommendations(project: Path, before: Mapping[str, Any], after: Ma
         return ()
     pinned = {FIELD_OF[key] for key in read_answers(project) if key in FIELD_OF}
     return tuple(
-        f"{field} {_shown(before[field])} → {_shown(after[field])}"
+        f"{field} {_shown(before.get(field, '(none)'))} → {_shown(after[field])}"
         for field in after
         if field not in pinned and before.get(field) != after[field]
     )

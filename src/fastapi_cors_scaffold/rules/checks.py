@@ -12,7 +12,7 @@ from __future__ import annotations
 import ipaddress
 import json
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -386,6 +386,17 @@ def combination_problems(
     return []
 
 
+def protection_problems(cross_origin_protection: object, credentials: bool) -> list[Problem]:
+    """The cross-origin guard off while credentials are on: any site's forms and WebSockets then act as the user.
+    None is no such setting (a plain Starlette app), which this does not judge."""
+    setting = "cross_origin_protection"
+    if cross_origin_protection is None or cross_origin_protection is True:
+        return []
+    if cross_origin_protection is not False:
+        return [Problem(setting, json.dumps(cross_origin_protection, default=str), "cross_origin.not_bool")]
+    return [Problem(setting, "false", "cross_origin.credentials")] if credentials else []
+
+
 def policy_problems(
     allow_origins: object = (),
     allow_origin_regex: object = None,
@@ -394,8 +405,10 @@ def policy_problems(
     allow_headers: object = (),
     expose_headers: object = (),
     max_age: object = 600,
+    cross_origin_protection: object = None,
 ) -> list[Problem]:
-    """Every problem of a CORSMiddleware configuration, keyword for keyword; the defaults are Starlette's."""
+    """Every problem of a CORSMiddleware configuration, keyword for keyword (the defaults are Starlette's), and of
+    the cross-origin guard's switch where there is one."""
     problems: list[Problem] = []
     credentials = allow_credentials is True
     if not isinstance(allow_credentials, bool):
@@ -411,7 +424,24 @@ def policy_problems(
     if isinstance(allow_origins, list | tuple) and not any(p.setting == "allow_origins" for p in problems):
         regex = allow_origin_regex if isinstance(allow_origin_regex, str) else None
         problems += combination_problems([str(o) for o in allow_origins], regex, credentials)
+    problems += protection_problems(cross_origin_protection, credentials)
     return problems
+
+
+def origin_trust(allow_origins: Collection[str], allow_origin_regex: str | None) -> Callable[[str], bool]:
+    """Whether the CORS policy trusts an origin, built once: exactly Starlette's `CORSMiddleware.is_allowed_origin`
+    (`*` trusts every origin, the regex must fullmatch, or the origin is listed), except that `null` never is."""
+    if "*" in allow_origins:
+        return "null".__ne__
+    listed = frozenset(allow_origins) - {"null"}
+    if allow_origin_regex is None:
+        return listed.__contains__
+    matches = re.compile(allow_origin_regex).fullmatch
+
+    def trusted(origin: str) -> bool:
+        return origin in listed or (origin != "null" and matches(origin) is not None)
+
+    return trusted
 
 
 def production_problems(origins: Sequence[str], regex: str | None) -> list[Problem]:

@@ -1,4 +1,5 @@
-"""A CORS policy as Starlette's CORSMiddleware takes it, judged by the one rule set (`cors_rules`)."""
+"""A service's cross-origin policy: Starlette's CORSMiddleware arguments and the cross-origin guard's switch, judged
+by the one rule set (`rules.checks`)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,9 @@ from fastapi_cors_scaffold.rules.checks import PREFLIGHT_CACHE_CAPS, Problem, po
 
 @dataclass(frozen=True)
 class Policy:
-    """The keyword arguments of `CORSMiddleware`, with Starlette's own defaults (the template recommends others)."""
+    """The keyword arguments of `CORSMiddleware` (`STARLETTE_KEYWORDS`), with Starlette's own defaults (the template
+    recommends others), and whether a generated service's cross-origin guard is on: None where there is no such
+    setting, as in any app that is not a generated service."""
 
     allow_origins: tuple[str, ...] = ()
     allow_origin_regex: str | None = None
@@ -19,6 +22,13 @@ class Policy:
     allow_headers: tuple[str, ...] = ()
     expose_headers: tuple[str, ...] = ()
     max_age: int = 600
+    cross_origin_protection: bool | None = None
+
+
+# The fields of `Policy` that are Starlette's CORSMiddleware keywords, as code and keyword files spell them.
+STARLETTE_KEYWORDS = tuple(
+    field.name for field in dataclasses.fields(Policy) if field.name != "cross_origin_protection"
+)
 
 
 def problems(policy: Policy) -> list[Problem]:

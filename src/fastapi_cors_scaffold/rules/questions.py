@@ -53,6 +53,11 @@ class Question:
         return self.flag.removeprefix("--").replace("-", "_") if self.flag else None
 
     @property
+    def setting(self) -> str | None:
+        """The generated service's Settings field: `cors_` and the `Policy` field, so each reads as a CORS setting."""
+        return f"cors_{self.field}" if self.field else None
+
+    @property
     def spelled(self) -> str | None:
         """The flag as help and error messages write it: a yes/no question with its negation."""
         if self.flag and self.kind is Kind.BOOL:
@@ -137,6 +142,14 @@ QUESTIONS = (
         "CORS_MAX_AGE",
         help="Seconds browsers may cache a preflight (0-86400).",
         metavar="SECONDS",
+    ),
+    Question(
+        "cross_origin_protection",
+        Kind.BOOL,
+        "--cross-origin-protection",
+        "cross_origin_protection",
+        "CROSS_ORIGIN_PROTECTION",
+        help="Refuse forged requests and WebSockets from sites the policy does not trust.",
     ),
     Question("min_fastapi", Kind.TEXT),
     Question("min_uvicorn", Kind.TEXT),

@@ -4,6 +4,15 @@
 `__all__`, from here.
 """
 
-from .checks import Problem, policy_problems, production_problems, split_list
+from .checks import Problem, policy_problems, production_problems, protection_problems, split_list
+from .guard import CrossOriginGuard, exempt_paths_problems
 
-__all__ = ["Problem", "policy_problems", "production_problems", "split_list"]
+__all__ = [
+    "CrossOriginGuard",
+    "Problem",
+    "exempt_paths_problems",
+    "policy_problems",
+    "production_problems",
+    "protection_problems",
+    "split_list",
+]
