@@ -70,6 +70,26 @@ async ([url, init, names]) => {
 """
 
 
+SUBMIT = """
+([url, fields]) => {
+  const form = Object.assign(document.createElement("form"), {method: "POST", action: url});
+  for (const [name, value] of Object.entries(fields)) {
+    form.append(Object.assign(document.createElement("input"), {name, value}));
+  }
+  document.body.append(form);
+  form.submit();
+}
+"""
+
+OPEN_SOCKET = """
+(url) => new Promise((resolve) => {
+  const socket = new WebSocket(url);
+  socket.onmessage = (event) => { resolve({body: event.data}); socket.close(); };
+  socket.onerror = () => resolve({error: "WebSocket error"});
+})
+"""
+
+
 @dataclass
 class Outcome:
     """What the page's script saw, and what the browser wrote to the console meanwhile."""
@@ -99,15 +119,36 @@ class Browser:
 
     def fetch(self, page: str, url: str, init: dict[str, Any] | None = None, read: tuple[str, ...] = ()) -> Outcome:
         """Run `fetch(url, init)` in a page of origin `page`; `read` names response headers the script tries to read."""
+        return self.run(page, FETCH, [url, init or {}, list(read)])
+
+    def run(self, page: str, script: str, argument: Any) -> Outcome:
+        """Evaluate `script` in the page of origin `page`, opened on first use, with the console it wrote meanwhile."""
         if page not in self.pages:
             opened = self.context.new_page()
             opened.on("console", lambda message: self.messages.append(message.text))
             opened.goto(page + "/")
             self.pages[page] = opened
         self.messages.clear()
-        result = self.pages[page].evaluate(FETCH, [url, init or {}, list(read)])
+        result = self.pages[page].evaluate(script, argument)
         self.pages[page].evaluate("0")  # one more round trip: the console messages sent meanwhile have arrived
         return Outcome(**result, console=list(self.messages))
+
+    def submit_form(self, page: str, url: str, fields: dict[str, str]) -> tuple[int, str]:
+        """Submit an HTML form from a fresh page of origin `page`, as a site's page can: the status and text the
+        browser then shows."""
+        tab = self.context.new_page()
+        try:
+            tab.goto(page + "/")
+            with tab.expect_navigation() as navigation:
+                tab.evaluate(SUBMIT, [url, fields])
+            response = navigation.value
+            return (response.status if response else 0), tab.inner_text("body")
+        finally:
+            tab.close()
+
+    def open_socket(self, page: str, url: str) -> Outcome:
+        """Open a WebSocket from a page of origin `page`: `body` is its first message; `error` if it never opened."""
+        return self.run(page, OPEN_SOCKET, url)
 
     def close(self) -> None:
         self.context.close()
@@ -161,7 +202,7 @@ def pages() -> Iterator[Pages]:
 APP_MODULE = '''
 """The generated app plus test-only routes, and the usual recipe beside it for contrast."""
 
-from fastapi import FastAPI, Request, Response
+from fastapi import FastAPI, Request, Response, WebSocket
 from fastapi.responses import PlainTextResponse
 from starlette.middleware.base import BaseHTTPMiddleware, RequestResponseEndpoint
 from starlette.middleware.cors import CORSMiddleware
@@ -172,6 +213,7 @@ from {package}.settings import Settings
 
 service = create_app()
 deletions = []
+transfers = []
 
 
 @service.get("/cookie")
@@ -209,6 +251,24 @@ def delete_item(name: str) -> str:
 @service.get("/deletions")
 def count_deletions() -> int:
     return len(deletions)
+
+
+@service.post("/transfer")
+def transfer() -> str:
+    transfers.append("service")
+    return "transferred"
+
+
+@service.websocket("/ws")
+async def socket(websocket: WebSocket) -> None:
+    await websocket.accept()
+    await websocket.send_text("hello")
+    await websocket.close()
+
+
+@service.get("/transfers")
+def count_transfers() -> list[str]:
+    return transfers
 
 
 @service.get("/headers")
@@ -251,6 +311,12 @@ usual.add_middleware(
 @usual.get("/usual/boom")
 def usual_boom() -> None:
     raise RuntimeError("an unhandled error")
+
+
+@usual.post("/usual/transfer")
+def usual_transfer() -> str:
+    transfers.append("usual")
+    return "transferred"
 
 
 async def app(scope: Scope, receive: Receive, send: Send) -> None:
@@ -441,3 +507,69 @@ def test_a_preflighted_request_to_a_redirecting_path_follows_the_redirect(
     assert outcome.body == '"reached /slash/"'
     assert outcome.redirected
     assert outcome.url == services.strict + "/slash/"
+
+
+# --- what CORS does not stop: the cross-origin guard ------------------------------------------------------------
+
+
+def transfers(services: Services) -> list[str]:
+    return json.loads(http_get(services.strict + "/transfers")[2])
+
+
+@pytest.mark.parametrize("page", ["other_host", "other_port"])
+def test_a_form_posted_from_a_foreign_page_never_runs_the_route(
+    browser: Browser, pages: Pages, services: Services, page: str
+) -> None:
+    before = transfers(services)
+
+    status, shown = browser.submit_form(getattr(pages, page), services.strict + "/transfer", {"amount": "100"})
+
+    assert status == 403
+    assert "Cross-origin request refused" in shown
+    assert transfers(services) == before
+
+
+def test_a_text_plain_fetch_from_a_foreign_page_never_runs_the_route(
+    browser: Browser, pages: Pages, services: Services
+) -> None:
+    """A simple request: no preflight, so without the guard the route runs and CORS only hides the answer (the
+    usual recipe, the control)."""
+    init = {"method": "POST", "headers": {"Content-Type": "text/plain"}, "body": "amount=100", "credentials": "include"}
+    before = transfers(services)
+
+    guarded = browser.fetch(pages.other_host, services.strict + "/transfer", init)
+    usual = browser.fetch(pages.other_host, services.strict + "/usual/transfer", init)
+
+    assert guarded.blocked_by_cors and usual.blocked_by_cors, (guarded, usual)
+    assert transfers(services) == [*before, "usual"], (
+        "the browser sent both; only the guard kept the route from running"
+    )
+
+
+def test_the_trusted_pages_credentialed_json_post_still_works(
+    browser: Browser, pages: Pages, services: Services
+) -> None:
+    init = {
+        "method": "POST",
+        "headers": {"Content-Type": "application/json"},
+        "body": '{"amount": 100}',
+        "credentials": "include",
+    }
+    before = transfers(services)
+
+    outcome = browser.fetch(pages.allowed, services.strict + "/transfer", init)
+
+    assert outcome.status == 200, outcome
+    assert outcome.body == '"transferred"'
+    assert transfers(services) == [*before, "service"]
+
+
+def test_a_websocket_opens_from_the_trusted_page_only(browser: Browser, pages: Pages, services: Services) -> None:
+    url = services.strict.replace("http://", "ws://") + "/ws"
+
+    trusted = browser.open_socket(pages.allowed, url)
+    foreign = browser.open_socket(pages.other_port, url)
+
+    assert trusted.body == "hello", trusted
+    assert foreign.error, foreign
+    assert any("403" in line for line in foreign.console), foreign.console

@@ -28,6 +28,11 @@ ANSWER_SETS: dict[str, dict[str, Any]] = {
         "python_version": "3.12",
     },
     "ipv6": {"allow_origins": ["http://[::1]:8080", "http://127.0.0.1:5173"], "project_name": "Billing API"},
+    "unprotected": {
+        "cross_origin_protection": False,
+        "allow_credentials": False,
+        "allow_origins": ["https://app.example.com"],
+    },
 }
 
 
