@@ -107,6 +107,29 @@ def test_production_service_answers_health_and_cross_origin_requests(production:
     assert preflight.headers["access-control-allow-origin"] == SITE
 
 
+def test_production_service_refuses_a_forged_post_before_routing(production: str) -> None:
+    cross_site = {"Sec-Fetch-Site": "cross-site"}
+    forged = httpx2.post(production + "/home", headers={**cross_site, "Origin": "https://evil.example"})
+    trusted = httpx2.post(production + "/home", headers={**cross_site, "Origin": SITE})
+
+    assert forged.status_code == 403, "refused by the guard, before routing could answer 405"
+    assert forged.json()["detail"].startswith("Cross-origin request refused")
+    assert trusted.status_code == 405
+
+
+def test_production_refuses_the_guard_off_while_credentials_are_on(image: Image) -> None:
+    process, _ = image.start(**{f"{PREFIX}CORS_ALLOW_ORIGINS": SITE, f"{PREFIX}CROSS_ORIGIN_PROTECTION": "false"})
+    try:
+        output, _ = process.communicate(timeout=30)
+    finally:
+        process.kill()
+
+    assert process.returncode != 0
+    [line] = [line for line in output.splitlines() if "Invalid settings" in line]
+    assert f"{PREFIX}CROSS_ORIGIN_PROTECTION: off lets other sites act as the user" in line
+    assert "Traceback" not in output
+
+
 def test_healthcheck_command_passes_while_the_service_is_up(image: Image, production: str) -> None:
     port = production.rsplit(":", 1)[1]
     up = subprocess.run(image.healthcheck, env=image.env | {"UVICORN_PORT": port}, capture_output=True, timeout=30)

@@ -13,7 +13,7 @@ import pytest
 
 from tests.support.cli import COMMAND, TEMPLATE_VARIABLE, released_checkout
 from tests.support.paths import BIN, REPOSITORY
-from tests.support.rendering import answers_of
+from tests.support.rendering import answers_of, project_env, run
 
 DOWN, SPACE, ENTER, CLEAR_LINE = "\x1b[B", " ", "\r", "\x15"
 NAME_PROMPTS = ("Human name", "Distribution name", "Python package", "One line", "Lowest Python")
@@ -151,6 +151,28 @@ def test_regex_and_max_age_are_re_asked(tmp_path: Path) -> None:
     assert answers["allow_origin_regex"] == r"https://[a-z0-9-]+\.example\.com"
     assert answers["max_age"] == 1200
     assert "allow_origins" not in answers
+
+
+def test_the_guard_turned_off_at_its_yes_no_prompt_is_refused_when_production_starts(tmp_path: Path) -> None:
+    """Copier validates no yes/no answer, so the prompt says so, and the service's production profile refuses it."""
+    destination = tmp_path / "service"
+    terminal = Terminal(destination)
+    terminal.accept_each(NAME_PROMPTS)
+    terminal.keys("Which CORS settings", DOWN * 7 + SPACE + ENTER)  # cross-origin protection
+    terminal.wait_for("this prompt cannot check that")
+    terminal.keys("Refuse forged requests", "n")
+
+    assert terminal.finish() == 0
+    assert answers_of(destination)["cross_origin_protection"] is False
+    start = [str(BIN / "python"), "-c", "from my_service.settings import load_settings; load_settings()"]
+    production = {
+        **project_env(destination),
+        "MY_SERVICE_ENVIRONMENT": "production",
+        "MY_SERVICE_CORS_ALLOW_ORIGINS": "https://app.example.com",
+    }
+    result = run(start, destination, production)
+    assert result.returncode == 3
+    assert "MY_SERVICE_CROSS_ORIGIN_PROTECTION: off lets other sites act as the user" in result.stderr
 
 
 def test_missing_answers_are_asked_through_copier_prompts(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -22,8 +22,8 @@ from packaging.version import Version
 
 from fastapi_cors_scaffold.projects import history
 from tests.support.git import commit_all, git
-from tests.support.paths import REPOSITORY
-from tests.support.rendering import answers_of, check_project, render, run
+from tests.support.paths import BIN, REPOSITORY
+from tests.support.rendering import answers_of, check_project, project_env, render, run
 
 NEW_FILE = "tests/test_home.py"
 OLDER = "0.0.1"
@@ -289,7 +289,7 @@ def test_an_update_moves_the_template_code_into_cors_and_keeps_the_owners(
     assert answers_of(project)["_commit"] == NEWEST
     assert [name for name in OLD_LAYOUTS[layout] if (project / name).exists()] == []
     owned = project / "src" / "my_service" / "_cors"
-    assert sorted(path.name for path in owned.iterdir()) == ["__init__.py", "checks.py", "messages.json"]
+    assert sorted(path.name for path in owned.iterdir()) == ["__init__.py", "checks.py", "guard.py", "messages.json"]
     assert USER_ENDPOINT.strip() in main.read_text()
     assert (project / "tests" / "test_users.py").read_text() == USER_TEST
     assert OWNER_README in readme.read_text()
@@ -297,6 +297,45 @@ def test_an_update_moves_the_template_code_into_cors_and_keeps_the_owners(
     assert not list(project.rglob("*.rej"))
     markers = run(["git", "diff", "--check"], project)
     assert markers.returncode == 0, markers.stdout
+    check_project(project, mypy_cache)
+
+
+OWNER_ACTION = """
+
+@app.post("/transfer")
+def transfer() -> str:
+    return "transferred"
+"""
+# Renovate's copier manager runs exactly this (with --vcs-ref of the new tag).
+RENOVATE = ("update", "--skip-answered", "--defaults", "--answers-file", ".copier-answers.yml")
+FORGED_AND_TRUSTED = """
+from fastapi.testclient import TestClient
+from my_service.main import app
+client = TestClient(app)
+for origin in ("https://evil.example", "http://localhost:8080"):
+    print(client.post("/transfer", headers={"Origin": origin, "Sec-Fetch-Site": "cross-site"}).status_code)
+"""
+
+
+@pytest.mark.parametrize("layout", OLD_LAYOUTS)
+def test_renovates_update_turns_the_guard_on_in_a_project_made_before_it(
+    template: Path, tmp_path: Path, mypy_cache: Path, layout: str
+) -> None:
+    project = generate(template, tmp_path / "service", shipped_tag(template, layout))
+    main = project / "src" / "my_service" / "main.py"
+    edit(main, lambda text: text + OWNER_ACTION)
+    commit_all(project, "owner's action")
+    before = run([str(BIN / "python"), "-c", FORGED_AND_TRUSTED], project, project_env(project))
+    assert before.stdout.split() == ["200", "200"], "before the guard, the forged post runs"
+
+    renovate = run([str(BIN / "copier"), *RENOVATE, "--vcs-ref", NEWEST], project)
+
+    assert renovate.returncode == 0, renovate.stderr
+    assert "cross_origin_protection" not in answers_of(project), "the recommendation is followed, not pinned"
+    assert "cors_cross_origin_protection: bool = Field(default=True," in settings_of(project)
+    assert OWNER_ACTION.strip() in main.read_text()
+    after = run([str(BIN / "python"), "-c", FORGED_AND_TRUSTED], project, project_env(project))
+    assert after.stdout.split() == ["403", "200"], after.stderr
     check_project(project, mypy_cache)
 
 
