@@ -21,13 +21,15 @@ from benchmarks.harness import Options, Unavailable, clean_env
 from tests.support.servers import answering, free_port, start_server
 
 HERE = Path(__file__).resolve().parent
-PREFLIGHT_LUA = HERE / "preflight.lua"
+# wrk scripts of the scenarios other than a GET: a preflight, and the trusted POST it clears.
+SCRIPTS = {"preflight": HERE / "preflight.lua", "post": HERE / "post.lua"}
 ALLOWED_ORIGIN = "http://localhost:8080"
 PREFLIGHT = {
     "Origin": ALLOWED_ORIGIN,
     "Access-Control-Request-Method": "PUT",
     "Access-Control-Request-Headers": "content-type",
 }
+TRUSTED_POST = {"Origin": ALLOWED_ORIGIN, "Sec-Fetch-Site": "cross-site", "Content-Type": "application/json"}
 
 
 def require_wrk() -> None:
@@ -66,9 +68,10 @@ class Server:
         return self.process
 
     def check_cors(self) -> None:
-        """Both benchmarked requests are granted, so the load measures the allowed path."""
-        for method, headers in (("GET", {"Origin": ALLOWED_ORIGIN}), ("OPTIONS", PREFLIGHT)):
-            response = httpx2.request(method, self.url, headers=headers, timeout=5)
+        """Every benchmarked request is granted, so the load measures the allowed path."""
+        for method, headers in (("GET", {"Origin": ALLOWED_ORIGIN}), ("OPTIONS", PREFLIGHT), ("POST", TRUSTED_POST)):
+            body = b'{"amount": 100}' if method == "POST" else None
+            response = httpx2.request(method, self.url, headers=headers, content=body, timeout=5)
             if response.status_code != 200 or response.headers.get("access-control-allow-origin") != ALLOWED_ORIGIN:
                 raise RuntimeError(f"{self.name}: {method} /home from {ALLOWED_ORIGIN} was not granted ({response})")
 
@@ -99,13 +102,14 @@ def serving(servers: Sequence[Server]) -> Iterator[Sequence[Server]]:
 def wrk(server: Server, scenario: str, seconds: int, options: Options, cpu: set[int]) -> tuple[float, float]:
     """Requests per second of one wrk run, and the server's CPU time per request in µs.
 
-    `get` is GET /home with an allowed Origin, `preflight` its preflight. The CPU time is what the server process
-    itself spent, so it stays meaningful when other work on the machine takes turns on the server's core.
+    `get` is GET /home with an allowed Origin, `preflight` its preflight, `post` a JSON POST from that origin. The
+    CPU time is what the server process itself spent, so it stays meaningful when other work on the machine takes
+    turns on the server's core.
     """
     cpu_before = server.cpu_seconds()
     command = ["wrk", "-t1", f"-c{options.connections}", f"-d{seconds}s", "-H", f"Origin: {ALLOWED_ORIGIN}"]
-    if scenario == "preflight":
-        command += ["-s", str(PREFLIGHT_LUA)]
+    if scenario in SCRIPTS:
+        command += ["-s", str(SCRIPTS[scenario])]
     result = subprocess.run(
         [*command, server.url],
         env=clean_env(),

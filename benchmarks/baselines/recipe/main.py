@@ -1,4 +1,5 @@
-"""FastAPI's CORS recipe as its tutorial writes it: the service the generated one is compared with."""
+"""FastAPI's CORS recipe as its tutorial writes it, with a POST route: the service the generated one is compared
+with."""
 
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
@@ -16,4 +17,9 @@ app.add_middleware(
 
 @app.get("/home")
 async def home() -> str:
+    return "Hello World!"
+
+
+@app.post("/home")
+async def post_home() -> str:
     return "Hello World!"

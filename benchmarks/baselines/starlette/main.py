@@ -13,7 +13,7 @@ async def home(request: Request) -> JSONResponse:
 
 
 app = Starlette(
-    routes=[Route("/home", home)],
+    routes=[Route("/home", home, methods=["GET", "POST"])],
     middleware=[
         Middleware(
             CORSMiddleware,
