@@ -278,9 +278,7 @@ def test_a_regex_given_with_data_meets_the_same_rules_as_the_flag(tmp_path: Path
     assert not (tmp_path / "service").exists()
 
 
-@pytest.mark.parametrize(
-    ("key", "hint"), [("allowed_origins", "did you mean allow_origins?"), ("zzz", "the questions are")]
-)
+@pytest.mark.parametrize(("key", "hint"), [("allow_origin", "did you mean allow_origins?"), ("zzz", "the questions are")])
 def test_an_unknown_data_key_is_refused_with_the_nearest_question(tmp_path: Path, key: str, hint: str) -> None:
     """Copier would ignore it silently and keep the template's value (with credentials on)."""
     result = invoke("new", str(tmp_path / "service"), "--defaults", "--data", f"{key}=[https://app.example.com]")
@@ -289,3 +287,16 @@ def test_an_unknown_data_key_is_refused_with_the_nearest_question(tmp_path: Path
     assert result.stderr.startswith(f"error: --data {key}: the template has no question '{key}': ")
     assert hint in result.stderr
     assert not (tmp_path / "service").exists()
+
+
+def test_the_old_name_of_the_origins_question_answers_it_as_a_list(tmp_path: Path) -> None:
+    """Scripts written for 0.1.0 say `allowed_origins`; its YAML list is the answer, stored under the new name."""
+    origins = '["https://app.example.com", "http://localhost:5173"]'
+    result = invoke("new", str(tmp_path / "service"), "--defaults", "--quiet", "--data", f"allowed_origins={origins}")
+
+    assert result.exit_code == 0, result.output
+    answers = answers_of(tmp_path / "service")
+    assert answers["allow_origins"] == ["https://app.example.com", "http://localhost:5173"]
+    assert "allowed_origins" not in answers
+    settings = (tmp_path / "service" / "src" / "my_service" / "settings.py").read_text()
+    assert f"cors_allow_origins: NameList = {origins}" in settings
