@@ -278,7 +278,9 @@ def test_a_regex_given_with_data_meets_the_same_rules_as_the_flag(tmp_path: Path
     assert not (tmp_path / "service").exists()
 
 
-@pytest.mark.parametrize(("key", "hint"), [("allow_origin", "did you mean allow_origins?"), ("zzz", "the questions are")])
+@pytest.mark.parametrize(
+    ("key", "hint"), [("allow_origin", "did you mean allow_origins?"), ("zzz", "the questions are")]
+)
 def test_an_unknown_data_key_is_refused_with_the_nearest_question(tmp_path: Path, key: str, hint: str) -> None:
     """Copier would ignore it silently and keep the template's value (with credentials on)."""
     result = invoke("new", str(tmp_path / "service"), "--defaults", "--data", f"{key}=[https://app.example.com]")
