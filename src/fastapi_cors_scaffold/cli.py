@@ -139,15 +139,26 @@ def new(
         bool, typer.Option("--defaults", help="Take the recommendation for every question not answered by a flag.")
     ] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Do not list the files written.")] = False,
+    lock: Annotated[
+        bool,
+        typer.Option(
+            "--lock/--no-lock",
+            envvar="FASTAPI_CORS_SCAFFOLD_LOCK",
+            help="Run `uv lock` in the new project, so its first commit pins every dependency (needs uv and the "
+            "package index).",
+        ),
+    ] = True,
 ) -> None:
-    """Render a new service from the template shipped in this package (what `copier copy` would write).
+    """Render a new service from the template shipped in this package (what `copier copy` would write), then lock
+    its dependencies with `uv lock`.
 
     The project records the template's repository URL, which anyone can update from; the version this package
     ships renders offline. Only the answers you give are recorded in .copier-answers.yml; every CORS setting you
     leave out follows the template's recommendation on each `update`. Questions without a flag are asked, unless
-    --defaults.
+    --defaults. Where uv or the package index cannot be reached, a warning says to run `uv lock` later.
     """
     from fastapi_cors_scaffold.projects.answers import known_data, new_answers, parse_data
+    from fastapi_cors_scaffold.projects.lock import lock as lock_dependencies
     from fastapi_cors_scaffold.projects.render import new_project
     from fastapi_cors_scaffold.projects.template import locate
 
@@ -156,7 +167,12 @@ def new(
     answers = new_answers(ctx.params, known_data(given, template.question_names), template.recommendation)
     created = new_project(destination, answers, template, defaults=defaults, quiet=quiet, source=template_source)
     typer.echo(f"Created {destination} from template {created.ref} ({created.source}).")
-    typer.echo(f"Next: cd {destination} && git init && git add -A && git commit -m 'Start from fastapi-cors-scaffold'")
+    unlocked = lock_dependencies(destination) if lock else None
+    if unlocked:
+        typer.echo(f"warning: {unlocked}", err=True)
+    then_lock = "" if lock and not unlocked else "uv lock && "
+    commit = "git init && git add -A && git commit -m 'Start from fastapi-cors-scaffold'"
+    typer.echo(f"Next: cd {destination} && {then_lock}{commit}")
 
 
 @app.command()
