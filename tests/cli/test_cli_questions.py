@@ -20,7 +20,7 @@ from tests.support.rendering import imported_settings
 
 WITH_FLAG = [question for question in QUESTIONS if question.flag]
 # Options that answer no question: how to run, not what to render or judge.
-NEW_OWN = {"--data", "--template", "--defaults", "--quiet", "--help"}
+NEW_OWN = {"--data", "--template", "--defaults", "--quiet", "--lock", "--help"}
 LINT_OWN = {"--service-url", "--production", "--strict", "--format", "--json", "--help"}
 # The type of the parameter, None aside, for each kind of answer.
 ANNOTATIONS: dict[Kind, Any] = {Kind.TEXT: str, Kind.REGEX: str, Kind.LIST: list[str], Kind.BOOL: bool, Kind.INT: int}
