@@ -48,9 +48,7 @@ def _service(guard: bool) -> Starlette:
         await websocket.send_text("balance: 100")
         await websocket.close()
 
-    middleware = [
-        Middleware(CORSMiddleware, allow_origins=[TRUSTED_PAGE], allow_credentials=True, allow_methods=["*"])
-    ]
+    middleware = [Middleware(CORSMiddleware, allow_origins=[TRUSTED_PAGE], allow_credentials=True, allow_methods=["*"])]
     if guard:
         middleware.append(Middleware(CrossOriginGuard, trusted=frozenset({TRUSTED_PAGE})))
     routes = [
