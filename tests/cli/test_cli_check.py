@@ -11,7 +11,7 @@ import pytest
 
 from fastapi_cors_scaffold.fetch.chromium import EXECUTABLE_VARIABLE
 from tests.support.check_servers import HandWritten, starlette_app
-from tests.support.cli import invoke, run_cli
+from tests.support.cli import check_json, invoke, run_cli
 from tests.support.fetch_scenarios import PAGE
 from tests.support.paths import BIN
 from tests.support.servers import serve_asgi, serve_handler
@@ -29,12 +29,6 @@ def starlette_url() -> Iterator[str]:
 def handwritten_url() -> Iterator[str]:
     with serve_handler(HandWritten) as url:
         yield url
-
-
-def check_json(*args: str) -> tuple[int, dict[str, Any]]:
-    result = invoke("check", *args, "--json")
-    assert result.exit_code in (0, 1), result.output
-    return result.exit_code, json.loads(result.stdout)
 
 
 def test_a_simple_get_from_an_allowed_origin_is_allowed(starlette_url: str) -> None:

@@ -3,9 +3,8 @@ that runs although the page cannot read the answer, and a WebSocket any site ope
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
-from typing import Any
+from contextlib import ExitStack
 
 import httpx2
 import pytest
@@ -14,7 +13,7 @@ from starlette.responses import RedirectResponse
 from starlette.routing import WebSocketRoute
 from starlette.websockets import WebSocket
 
-from tests.support.cli import invoke
+from tests.support.cli import check_json, invoke
 from tests.support.forgery_apps import TRUSTED_PAGE, guarded, unguarded
 from tests.support.servers import serve_asgi
 
@@ -23,21 +22,20 @@ FORM = "Content-Type: application/x-www-form-urlencoded"
 
 
 @pytest.fixture(scope="module")
-def open_url() -> Iterator[str]:
-    with serve_asgi(unguarded()) as url:
-        yield url
+def services() -> Iterator[dict[str, str]]:
+    """The unguarded and the guarded service, each under uvicorn on a loopback port."""
+    with ExitStack() as stack:
+        yield {app.__name__: stack.enter_context(serve_asgi(app())) for app in (unguarded, guarded)}
 
 
-@pytest.fixture(scope="module")
-def guarded_url() -> Iterator[str]:
-    with serve_asgi(guarded()) as url:
-        yield url
+@pytest.fixture
+def open_url(services: dict[str, str]) -> str:
+    return services["unguarded"]
 
 
-def check_json(*args: str) -> tuple[int, dict[str, Any]]:
-    result = invoke("check", *args, "--json")
-    assert result.exit_code in (0, 1), result.output
-    return result.exit_code, json.loads(result.stdout)
+@pytest.fixture
+def guarded_url(services: dict[str, str]) -> str:
+    return services["guarded"]
 
 
 def transfers(base: str) -> int:

@@ -3,12 +3,11 @@ a stranger in, with the kinds of attack each lets in, on CORS and on the WebSock
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 import pytest
 
-from tests.support.cli import invoke
+from tests.support.cli import check_json, invoke
 from tests.support.origin_checks import CHECKS, TRUSTED, OriginCheck, named, origin_check_app, string_origins_app
 from tests.support.servers import serve_asgi
 
@@ -16,9 +15,7 @@ SOCKET_CHECKS = [check for check in CHECKS if not check.wildcard]  # '*' means n
 
 
 def scan(url: str) -> tuple[int, dict[str, Any]]:
-    result = invoke("check", url, "--origin", TRUSTED, "--scan", "--json")
-    assert result.exit_code in (0, 1), result.output
-    return result.exit_code, json.loads(result.stdout)
+    return check_json(url, "--origin", TRUSTED, "--scan")
 
 
 def let_in(report: dict[str, Any]) -> set[str]:

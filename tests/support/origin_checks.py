@@ -77,10 +77,11 @@ CHECKS = [
         ),
         frozenset({"third-party"}),
     ),
-    # Meant to stop victim.example.evil.net and victim.example-evil: whatever follows the host must not continue it.
+    # Meant to stop victim.example.evil.net, victim.example-evil and the '_', '`' and '%60' tricks: whatever follows
+    # the host must not continue it. The other special characters still pass.
     OriginCheck(
         "special-character",
-        lambda origin: bool(re.match(r"https://victim\.example(?![\w.-])", origin)),
+        lambda origin: bool(re.match(r"https://victim\.example(?![\w.%`-])", origin)),
         frozenset({"special-character"}),
     ),
     OriginCheck("wildcard-without-credentials", lambda origin: True, frozenset(), wildcard=True),

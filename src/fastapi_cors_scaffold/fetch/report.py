@@ -54,15 +54,10 @@ def show_check(console: Console, checked: Checked | SocketChecked, *, as_json: b
 def print_verdict(console: Console, checked: Checked) -> None:
     verdict = checked.verdict
     request = verdict.request
-    table = Table(title=Text(f"{request.method} {request.url} from {request.origin}"), show_header=False)
-    table.add_column("step", no_wrap=True)
-    table.add_column("header", no_wrap=True)
-    table.add_column("value", overflow="fold")
+    table = _exchange_table(f"{request.method} {request.url} from {request.origin}")
     for number, step in enumerate(verdict.steps, start=1):
         table.add_row(Text(f"{number}. {step.kind}", style="bold"), Text(step.method, style="bold"), Text(step.url))
-        for index, (name, value) in enumerate(step.sent):
-            table.add_row("sent" if index == 0 else "", Text(name), Text(value))
-        table.add_row("answer", "status", str(step.response.status))
+        _add_exchange(table, step.sent, step.response.status)
         for name, value in _cors_headers(step):
             table.add_row("", Text(name), Text(value))
         result = Text("ok", style="green") if step.passed else Text("blocked", style="bold red")
@@ -101,13 +96,8 @@ def print_verdict(console: Console, checked: Checked) -> None:
 def print_socket(console: Console, checked: SocketChecked) -> None:
     verdict = checked.verdict
     request = verdict.request
-    table = Table(title=Text(f"WebSocket {request.url} from {request.origin}"), show_header=False)
-    table.add_column("step", no_wrap=True)
-    table.add_column("header", no_wrap=True)
-    table.add_column("value", overflow="fold")
-    for index, (name, value) in enumerate(verdict.sent):
-        table.add_row("sent" if index == 0 else "", Text(name), Text(value))
-    table.add_row("answer", "status", str(verdict.answer.status))
+    table = _exchange_table(f"WebSocket {request.url} from {request.origin}")
+    _add_exchange(table, verdict.sent, verdict.answer.status)
     console.print(table)
     console.print(Text(f"Note: {NO_CORS_NOTE}", style="cyan"))
     summary = verdict.summary
@@ -292,6 +282,21 @@ def browser_json(verdict: Verdict, seen: Seen) -> dict[str, Any]:
         "agrees": seen.local_network is None and seen.allowed == verdict.allowed,
         "summary": agreement(verdict, seen),
     }
+
+
+def _exchange_table(title: str) -> Table:
+    """A table of what was sent and answered, one section per request."""
+    table = Table(title=Text(title), show_header=False)
+    table.add_column("step", no_wrap=True)
+    table.add_column("header", no_wrap=True)
+    table.add_column("value", overflow="fold")
+    return table
+
+
+def _add_exchange(table: Table, sent: Iterable[tuple[str, str]], status: int) -> None:
+    for index, (name, value) in enumerate(sent):
+        table.add_row("sent" if index == 0 else "", Text(name), Text(value))
+    table.add_row("answer", "status", str(status))
 
 
 def _cors_headers(step: Step) -> list[tuple[str, str]]:
