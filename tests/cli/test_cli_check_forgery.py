@@ -3,11 +3,13 @@ that runs although the page cannot read the answer, and a WebSocket any site ope
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from contextlib import ExitStack
 
 import httpx2
 import pytest
+import trustme
 from starlette.applications import Starlette
 from starlette.responses import RedirectResponse
 from starlette.routing import WebSocketRoute
@@ -140,6 +142,36 @@ def test_the_guard_lets_the_trusted_page_and_the_service_itself_open_the_socket(
 
 async def moved(websocket: WebSocket) -> None:
     await websocket.send_denial_response(RedirectResponse("/ws", status_code=307))
+
+
+@pytest.fixture(scope="module")
+def tls(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str]]:
+    """The unguarded service over TLS, with a certificate for 127.0.0.1 from a throwaway CA: its wss:// URL and the
+    CA's file."""
+    folder = tmp_path_factory.mktemp("tls")
+    authority = trustme.CA()
+    certificate = authority.issue_cert("127.0.0.1")
+    authority.cert_pem.write_to_path(str(folder / "ca.pem"))
+    certificate.private_key_and_cert_chain_pem.write_to_path(str(folder / "server.pem"))
+    with serve_asgi(unguarded(), ssl_certfile=str(folder / "server.pem")) as url:
+        yield f"{url.replace('http://', 'wss://')}/ws", str(folder / "ca.pem")
+
+
+def test_a_wss_socket_is_opened_over_verified_tls(tls: tuple[str, str]) -> None:
+    url, authority = tls
+    result = invoke("check", url, "--origin", FOREIGN, "--json", env={"SSL_CERT_FILE": authority})
+
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["status"] == 101
+
+
+def test_a_wss_certificate_no_one_vouches_for_is_one_line_and_exit_2(tls: tuple[str, str]) -> None:
+    url, _ = tls
+    result = invoke("check", url, "--origin", FOREIGN)
+
+    assert result.exit_code == 2
+    assert "CERTIFICATE_VERIFY_FAILED" in result.stderr or "certificate verify failed" in result.stderr
+    assert result.stderr.startswith("error: ") and result.stderr.count("\n") == 1
 
 
 def test_a_redirected_handshake_is_not_followed() -> None:

@@ -17,7 +17,7 @@ import socket
 import ssl
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 
 import httpx2
 from websockets.client import ClientProtocol
@@ -119,8 +119,11 @@ def _handshake(url: str, origin: str, timeout: float) -> Handshake:
     protocol.send_request(request)
     deadline = time.monotonic() + timeout
     try:
-        with socket.create_connection((uri.host, uri.port), timeout=timeout) as raw:
-            connection = ssl.create_default_context().wrap_socket(raw, server_hostname=uri.host) if uri.secure else raw
+        with ExitStack() as stack:
+            connection = stack.enter_context(socket.create_connection((uri.host, uri.port), timeout=timeout))
+            if uri.secure:
+                secure = ssl.create_default_context().wrap_socket(connection, server_hostname=uri.host)
+                connection = stack.enter_context(secure)
             connection.sendall(b"".join(protocol.data_to_send()))
             while not (events := protocol.events_received()) and protocol.handshake_exc is None:
                 connection.settimeout(max(deadline - time.monotonic(), 0.001))
