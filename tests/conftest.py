@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -21,3 +22,9 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             outside.add(str(item.path.relative_to(TESTS.parent)))
     if outside:
         raise pytest.UsageError(f"{', '.join(sorted(outside))}: move it into one of tests/{{{','.join(LAYERS)}}}.")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """`new` runs `uv lock` against the package index: only the tests of that step turn it on again (with
+    FASTAPI_CORS_SCAFFOLD_LOCK=1), so every other project the suite makes stays offline and quick to make."""
+    os.environ["FASTAPI_CORS_SCAFFOLD_LOCK"] = "0"

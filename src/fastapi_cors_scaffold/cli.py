@@ -139,15 +139,26 @@ def new(
         bool, typer.Option("--defaults", help="Take the recommendation for every question not answered by a flag.")
     ] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Do not list the files written.")] = False,
+    lock: Annotated[
+        bool,
+        typer.Option(
+            "--lock/--no-lock",
+            envvar="FASTAPI_CORS_SCAFFOLD_LOCK",
+            help="Run `uv lock` in the new project, so its first commit pins every dependency (needs uv and the "
+            "package index).",
+        ),
+    ] = True,
 ) -> None:
-    """Render a new service from the template shipped in this package (what `copier copy` would write).
+    """Render a new service from the template shipped in this package (what `copier copy` would write), then lock
+    its dependencies with `uv lock`.
 
     The project records the template's repository URL, which anyone can update from; the version this package
     ships renders offline. Only the answers you give are recorded in .copier-answers.yml; every CORS setting you
     leave out follows the template's recommendation on each `update`. Questions without a flag are asked, unless
-    --defaults.
+    --defaults. Where uv or the package index cannot be reached, a warning says to run `uv lock` later.
     """
     from fastapi_cors_scaffold.projects.answers import known_data, new_answers, parse_data
+    from fastapi_cors_scaffold.projects.lock import lock as lock_dependencies
     from fastapi_cors_scaffold.projects.render import new_project
     from fastapi_cors_scaffold.projects.template import locate
 
@@ -156,7 +167,12 @@ def new(
     answers = new_answers(ctx.params, known_data(given, template.question_names), template.recommendation)
     created = new_project(destination, answers, template, defaults=defaults, quiet=quiet, source=template_source)
     typer.echo(f"Created {destination} from template {created.ref} ({created.source}).")
-    typer.echo(f"Next: cd {destination} && git init && git add -A && git commit -m 'Start from fastapi-cors-scaffold'")
+    unlocked = lock_dependencies(destination) if lock else None
+    if unlocked:
+        typer.echo(f"warning: {unlocked}", err=True)
+    then_lock = "" if lock and not unlocked else "uv lock && "
+    commit = "git init && git add -A && git commit -m 'Start from fastapi-cors-scaffold'"
+    typer.echo(f"Next: cd {destination} && {then_lock}{commit}")
 
 
 @app.command()
@@ -206,7 +222,11 @@ def update(
 @app.command()
 def check(
     url: Annotated[
-        str, typer.Argument(metavar="URL", help="The URL the page would fetch, e.g. http://127.0.0.1:8000/items.")
+        str,
+        typer.Argument(
+            metavar="URL",
+            help="The URL the page would fetch, e.g. http://127.0.0.1:8000/items, or open a WebSocket to (ws://, wss://).",
+        ),
     ],
     origin: Annotated[
         str, typer.Option("--origin", "-o", metavar="ORIGIN", help="Origin of the page making the request.")
@@ -228,7 +248,10 @@ def check(
         ),
     ] = None,
     scan: Annotated[
-        bool, typer.Option("--scan", help="Also send the attacker origins scanners derive from --origin.")
+        bool,
+        typer.Option(
+            "--scan", help="Also try the attacker origins scanners derive from --origin (on a GET, or the handshake)."
+        ),
     ] = False,
     timeout: Annotated[
         float, typer.Option("--timeout", metavar="SECONDS", help="Seconds to wait for each answer.")
@@ -244,22 +267,28 @@ def check(
     """Will a browser on ORIGIN be allowed to make this request, and if not, why?
 
     Sends what a browser sends (a preflight when the request is not simple, then the request itself, for real,
-    following redirects; no cookies even with --credentials) and judges each answer by the Fetch standard.
-    Exit 0 allowed, 1 blocked or an attacker origin trusted (--scan), 2 bad input or no answer. With --browser the
-    exit status still follows the strict verdict.
+    following redirects; no cookies even with --credentials) and judges each answer by the Fetch standard. A POST
+    that needs no preflight reaches the server whatever CORS says: check also says whether it ran. A ws:// or wss://
+    URL gets a real WebSocket handshake with Origin: ORIGIN (browsers apply no CORS to it): can a page on ORIGIN
+    open the socket? Exit 0 allowed (or opens), 1 blocked (or refused) or an attacker origin let in (--scan), 2 bad
+    input or no answer. With --browser the exit status still follows the strict verdict.
     """
-    from fastapi_cors_scaffold.fetch.chromium import run_once
-    from fastapi_cors_scaffold.fetch.probe import check as probe_check
-    from fastapi_cors_scaffold.fetch.probe import scan as probe_scan
-    from fastapi_cors_scaffold.fetch.report import show_check, specific_grants
-    from fastapi_cors_scaffold.fetch.verdict import request_from_flags
+    from fastapi_cors_scaffold.fetch.report import show_check
+    from fastapi_cors_scaffold.fetch.run import run_check
 
-    request = request_from_flags(url, origin, method, header or [], credentials, read_header or [], timeout)
-    seen = run_once(request) if in_browser else None
-    verdict = probe_check(request)
-    grants = probe_scan(url, origin, timeout=timeout) if scan else None
-    show_check(_console(), verdict, grants, seen, as_json=as_json)
-    if not verdict.allowed or (grants and specific_grants(grants)):
+    checked = run_check(
+        url,
+        origin,
+        method=method,
+        header_lines=header or [],
+        credentials=credentials,
+        read=read_header or [],
+        timeout=timeout,
+        scan=scan,
+        browser=in_browser,
+    )
+    show_check(_console(), checked, as_json=as_json)
+    if checked.failed:
         raise typer.Exit(1)
 
 

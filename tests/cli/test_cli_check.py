@@ -11,7 +11,7 @@ import pytest
 
 from fastapi_cors_scaffold.fetch.chromium import EXECUTABLE_VARIABLE
 from tests.support.check_servers import HandWritten, starlette_app
-from tests.support.cli import invoke, run_cli
+from tests.support.cli import check_json, invoke, run_cli
 from tests.support.fetch_scenarios import PAGE
 from tests.support.paths import BIN
 from tests.support.servers import serve_asgi, serve_handler
@@ -29,12 +29,6 @@ def starlette_url() -> Iterator[str]:
 def handwritten_url() -> Iterator[str]:
     with serve_handler(HandWritten) as url:
         yield url
-
-
-def check_json(*args: str) -> tuple[int, dict[str, Any]]:
-    result = invoke("check", *args, "--json")
-    assert result.exit_code in (0, 1), result.output
-    return result.exit_code, json.loads(result.stdout)
 
 
 def test_a_simple_get_from_an_allowed_origin_is_allowed(starlette_url: str) -> None:
@@ -107,7 +101,12 @@ def test_scan_of_a_server_reflecting_every_origin_lists_each_attack(handwritten_
     assert "Trusted attacker origins" in result.stdout
     _, report = check_json(f"{handwritten_url}/reflect", "--origin", TRUSTED, "--scan")
     kinds = {entry["kind"] for entry in report["scan"] if entry["trusted"]}
-    assert {"arbitrary", "null", "prefix", "suffix", "unescaped-dot", "http", "subdomain"} <= kinds
+    strangers = {"arbitrary", "null", "prefix", "suffix", "substring", "unescaped-dot", "http", "http-subdomain"}
+    assert strangers | {"special-character", "third-party"} == kinds
+    own = [entry for entry in report["scan"] if entry["own"]]
+    assert {entry["origin"] for entry in own} == {"https://evil.app.example.com", "https://evilapp.example.com"}
+    assert all(entry["let_in"] and not entry["trusted"] and entry["fix"] is None for entry in own)
+    assert "Note: The server also lets in other https hosts of your own site" in result.stdout
 
 
 def test_a_trailing_slash_in_the_allowed_origin_is_named(handwritten_url: str) -> None:
@@ -213,7 +212,7 @@ def test_read_header_asks_whether_page_code_can_read_a_response_header(
     assert fragment is None or fragment in f"{report['problem']} {report['fix']}"
 
 
-def test_scan_gives_a_fix_for_each_trusted_attacker_origin(starlette_url: str) -> None:
+def test_scan_gives_a_fix_for_each_kind_of_trusted_attacker_origin(starlette_url: str) -> None:
     result = invoke("check", f"{starlette_url}/items/", "--origin", TRUSTED, "--scan")
     _, report = check_json(f"{starlette_url}/items/", "--origin", TRUSTED, "--scan")
 
@@ -221,7 +220,9 @@ def test_scan_gives_a_fix_for_each_trusted_attacker_origin(starlette_url: str) -
     assert trusted and all(entry["fix"] for entry in trusted)
     assert all(entry["fix"] is None for entry in report["scan"] if not entry["trusted"])
     assert "Anchor allow_origin_regex" in next(e["fix"] for e in trusted if e["kind"] == "prefix")
-    assert result.stdout.count("Fix (") == len(trusted)
+    kinds = {entry["kind"] for entry in trusted}
+    assert result.stdout.count("Fix (") == len(kinds) > 1
+    assert f"Trusted attacker origins: {len(trusted)} " in result.stdout
 
 
 def test_browser_without_a_browser_is_one_line_and_exit_2(starlette_url: str) -> None:

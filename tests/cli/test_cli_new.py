@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 from pathlib import Path
 
@@ -24,6 +25,7 @@ from tests.support.cli import (
 from tests.support.docs import demo_command
 from tests.support.paths import BIN
 from tests.support.rendering import answers_of
+from tests.support.servers import free_port
 from tests.support.table import INVALID_ORIGINS, VALID_ORIGINS
 
 CORS_KEYS = ("allow_credentials", "allow_origin_regex", "allow_origins", "allow_methods", "allow_headers")
@@ -289,7 +291,7 @@ def test_a_regex_given_with_data_meets_the_same_rules_as_the_flag(tmp_path: Path
 
 
 @pytest.mark.parametrize(
-    ("key", "hint"), [("allowed_origins", "did you mean allow_origins?"), ("zzz", "the questions are")]
+    ("key", "hint"), [("allow_origin", "did you mean allow_origins?"), ("zzz", "the questions are")]
 )
 def test_an_unknown_data_key_is_refused_with_the_nearest_question(tmp_path: Path, key: str, hint: str) -> None:
     """Copier would ignore it silently and keep the template's value (with credentials on)."""
@@ -299,3 +301,51 @@ def test_an_unknown_data_key_is_refused_with_the_nearest_question(tmp_path: Path
     assert result.stderr.startswith(f"error: --data {key}: the template has no question '{key}': ")
     assert hint in result.stderr
     assert not (tmp_path / "service").exists()
+
+
+def test_the_old_name_of_the_origins_question_answers_it_as_a_list(tmp_path: Path) -> None:
+    """Scripts written for 0.1.0 say `allowed_origins`; its YAML list is the answer, stored under the new name."""
+    origins = '["https://app.example.com", "http://localhost:5173"]'
+    result = invoke("new", str(tmp_path / "service"), "--defaults", "--quiet", "--data", f"allowed_origins={origins}")
+
+    assert result.exit_code == 0, result.output
+    answers = answers_of(tmp_path / "service")
+    assert answers["allow_origins"] == ["https://app.example.com", "http://localhost:5173"]
+    assert "allowed_origins" not in answers
+    settings = (tmp_path / "service" / "src" / "my_service" / "settings.py").read_text()
+    assert f"cors_allow_origins: NameList = {origins}" in settings
+
+
+def test_where_the_package_index_cannot_be_reached_new_warns_in_one_line_and_says_to_run_uv_lock(
+    tmp_path: Path,
+) -> None:
+    """uv is not on PATH here, so `new` runs the `uv` package's binary; its only index is a closed loopback port."""
+    offline = {
+        "FASTAPI_CORS_SCAFFOLD_LOCK": "1",
+        "PATH": os.pathsep.join(["/usr/bin", "/bin"]),
+        "UV_NO_CONFIG": "1",
+        "UV_DEFAULT_INDEX": f"http://127.0.0.1:{free_port()}/simple",
+        "UV_HTTP_RETRIES": "0",
+        "UV_CACHE_DIR": str(tmp_path / "uv-cache"),
+    }
+    assert shutil.which("uv", path=offline["PATH"]) is None
+
+    result = run_cli("new", "service", "--defaults", "--quiet", cwd=tmp_path, env=offline)
+
+    assert result.returncode == 0, result.stderr
+    [warning] = result.stderr.splitlines()
+    assert warning.startswith("warning: uv lock failed (")
+    assert "Connection refused" in warning
+    assert warning.endswith("): run `uv lock` in service and commit uv.lock.")
+    assert not (tmp_path / "service" / "uv.lock").exists()
+    assert (tmp_path / "service" / "pyproject.toml").is_file(), "the project is made all the same"
+    assert "Next: cd service && uv lock && git init" in result.stdout
+
+
+def test_with_no_lock_new_leaves_uv_lock_to_the_person(tmp_path: Path) -> None:
+    result = invoke("new", str(tmp_path / "service"), "--defaults", "--quiet", "--no-lock")
+
+    assert result.exit_code == 0, result.output
+    assert result.stderr == ""
+    assert not (tmp_path / "service" / "uv.lock").exists()
+    assert f"Next: cd {tmp_path / 'service'} && uv lock && git init" in result.stdout

@@ -25,7 +25,7 @@ WITH_FLAG = [question for question in QUESTIONS if question.flag]
 # The one setting of the generated service that no question answers: the paths other sites may post to.
 NOT_A_QUESTION = "cors_cross_origin_exempt_paths"
 # Options that answer no question: how to run, not what to render or judge.
-NEW_OWN = {"--data", "--template", "--defaults", "--quiet", "--help"}
+NEW_OWN = {"--data", "--template", "--defaults", "--quiet", "--lock", "--help"}
 LINT_OWN = {"--service-url", "--production", "--strict", "--format", "--json", "--help"}
 # The type of the parameter, None aside, for each kind of answer.
 ANNOTATIONS: dict[Kind, Any] = {Kind.TEXT: str, Kind.REGEX: str, Kind.LIST: list[str], Kind.BOOL: bool, Kind.INT: int}

@@ -154,23 +154,24 @@ def test_a_stored_answer_the_rules_now_refuse_is_named_with_the_data_that_fixes_
     assert answers_of(project)["_commit"] == "1.1.0"
 
 
-def test_a_project_made_by_release_0_1_0_keeps_its_origins_under_the_renamed_question(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """0.1.0 asked `allowed_origins`; now `allow_origins` reads the old answer (the real 0.1.0, from the history)."""
+def this_checkouts_history(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The CLI run from this checkout, with its whole history (the real 0.1.0 included), in a per-test home; the
+    per-user bundle it serves from, which the tests also use as the network behind the recorded URL."""
     monkeypatch.setenv(CHECKOUT_VARIABLE, str(REPOSITORY))
     monkeypatch.setenv(HOME_VARIABLE, str(tmp_path / "home"))
     monkeypatch.setenv("COPIER_CACHE_DIR", str(tmp_path / "copier-cache"))
     only_local_git(monkeypatch)
     listed = invoke("template", "--bundle")
     assert listed.exit_code == 0, listed.output
-    bundle = listed.stdout.strip()
-    project = tmp_path / "service"
-    origins = ["https://app.example.com", "https://admin.example.com"]
-    with warnings.catch_warnings():
+    return Path(listed.stdout.strip())
+
+
+def made_by_first_release(project: Path, bundle: Path, origins: list[str]) -> Path:
+    """A project `copier copy` made from the recorded URL at 0.1.0, which stored the origins as `allowed_origins`."""
+    with warnings.catch_warnings(), in_process_git(network(bundle)):
         warnings.simplefilter("ignore")
         copier.run_copy(
-            bundle,
+            CANONICAL,
             project,
             data={"customize": ["allowed_origins"], "allowed_origins": origins},
             defaults=True,
@@ -180,6 +181,16 @@ def test_a_project_made_by_release_0_1_0_keeps_its_origins_under_the_renamed_que
     assert answers_of(project)["allowed_origins"] == origins
     git(project, "init", "--quiet")
     commit_all(project, "Made by 0.1.0")
+    return project
+
+
+def test_a_project_made_by_release_0_1_0_keeps_its_origins_under_the_renamed_question(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """0.1.0 asked `allowed_origins`; now `allow_origins` reads the old answer (the real 0.1.0, from the history)."""
+    bundle = this_checkouts_history(tmp_path, monkeypatch)
+    origins = ["https://app.example.com", "https://admin.example.com"]
+    project = made_by_first_release(tmp_path / "service", bundle, origins)
 
     result = invoke("update", str(project), "--defaults", "--quiet")
 
@@ -187,3 +198,37 @@ def test_a_project_made_by_release_0_1_0_keeps_its_origins_under_the_renamed_que
     assert answers_of(project)["allow_origins"] == origins
     settings = (project / "src" / "my_service" / "settings.py").read_text()
     assert '"https://app.example.com", "https://admin.example.com"' in settings
+
+
+ORIGINS_GIVEN = '["https://app.example.com", "http://localhost:5173"]'
+
+
+@pytest.mark.parametrize("door", ["copier", "fastapi-cors-scaffold"])
+@pytest.mark.parametrize("stored_as", ["allowed_origins", "allow_origins"])
+def test_the_old_origins_key_given_to_update_answers_the_renamed_question(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, door: str, stored_as: str
+) -> None:
+    """Scripts written for 0.1.0 say `--data allowed_origins=…`: at plain Copier's door and at ours, whether the
+    project stores its origins under the old name (made by the real 0.1.0) or the new one, that list replaces them."""
+    bundle = this_checkouts_history(tmp_path, monkeypatch)
+    project = tmp_path / "service"
+    if stored_as == "allowed_origins":
+        made_by_first_release(project, bundle, ["https://old.example.com"])
+    else:
+        made_by_new(project, "--origin", "https://old.example.com")
+    data = ["--data", f"allowed_origins={ORIGINS_GIVEN}"]
+
+    if door == "copier":
+        result = run_cli(
+            "update", "--defaults", "--quiet", *data, cwd=project, env=network(bundle), command=str(BIN / door)
+        )
+        assert result.returncode == 0, result.stderr
+    else:
+        updated = invoke("update", str(project), "--defaults", "--quiet", *data)
+        assert updated.exit_code == 0, updated.output
+
+    answers = answers_of(project)
+    assert answers["allow_origins"] == ["https://app.example.com", "http://localhost:5173"]
+    assert "allowed_origins" not in answers
+    settings = (project / "src" / "my_service" / "settings.py").read_text()
+    assert f"cors_allow_origins: NameList = {ORIGINS_GIVEN}" in settings

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import shutil
 import subprocess
 import sys
 import tomllib
@@ -81,3 +83,15 @@ def test_the_wheel_renders_and_updates_from_a_fresh_venv_outside_the_checkout(
     made = run_cli("new", "homeless", "--defaults", "--quiet", cwd=tmp_path, env=homeless, command=command)
     assert made.returncode == 0, made.stderr
     assert yaml.safe_load((tmp_path / "homeless" / ".copier-answers.yml").read_text())["_commit"] == ref
+
+    # uv is not a dependency of the package: without it on PATH, `new` makes the project and says what to run.
+    without_uv = {**env, "FASTAPI_CORS_SCAFFOLD_LOCK": "1", "PATH": os.pathsep.join(["/usr/bin", "/bin"])}
+    assert shutil.which("uv", path=without_uv["PATH"]) is None
+    made = run_cli("new", "unlocked", "--defaults", "--quiet", cwd=tmp_path, env=without_uv, command=command)
+    assert made.returncode == 0, made.stderr
+    assert made.stderr == (
+        "warning: uv was not found, so the dependencies are not locked: install uv, then run `uv lock` in unlocked "
+        "and commit uv.lock.\n"
+    )
+    assert "Next: cd unlocked && uv lock && git init" in made.stdout
+    assert (tmp_path / "unlocked" / "pyproject.toml").is_file() and not (tmp_path / "unlocked" / "uv.lock").exists()

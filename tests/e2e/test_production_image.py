@@ -1,14 +1,20 @@
 """The container of a generated project, and its production and development profiles, run for real.
 
 No Docker engine runs here, so the Dockerfile is checked twice: by hadolint (tests/rendering/test_production_files.py),
-and here by running its own build-stage commands (uv venv, uv pip install from pyproject.toml) in a fresh virtual
-environment, then its exact CMD and HEALTHCHECK against the result on a loopback port.
+and here by replaying its build stage on a project made by `new`, which locked its dependencies with uv: its COPY
+instructions from the context .dockerignore lets through into an empty build directory, its `uv sync --locked`
+commands into a fresh virtual environment. Then its exact CMD and HEALTHCHECK run against the result on a loopback
+port.
 """
 
 from __future__ import annotations
 
+import json
 import os
+import shlex
+import shutil
 import subprocess
+import tomllib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,16 +23,18 @@ import httpx2
 import pytest
 
 from tests.support.paths import BIN
-from tests.support.production import PACKAGE, PREFIX, render_production
+from tests.support.production import PACKAGE, PREFIX, Stage, docker_context, locked_production
 from tests.support.servers import answering, free_port, start_server
 
 SITE = "https://app.example.com"
+UV = str(BIN / "uv")
 
 
 @dataclass
 class Image:
     """The Dockerfile's build replayed into a virtual environment: the runtime environment and the commands."""
 
+    project: Path
     venv: Path
     workdir: Path
     env: dict[str, str]
@@ -41,27 +49,78 @@ class Image:
         return process, f"http://127.0.0.1:{port}"
 
 
+def replay_build(stage: Stage, context: Path, build: Path, env: dict[str, str]) -> None:
+    """What `docker build` does in the stage's WORKDIR: copy from the context, run, in the Dockerfile's order."""
+    build.mkdir()
+    for instruction, arguments in stage.steps:
+        if instruction == "COPY":
+            *sources, target = shlex.split(arguments)
+            for source in sources:
+                copied = build / target / source if target.endswith("/") else build / target
+                if (context / source).is_dir():
+                    shutil.copytree(context / source, copied)
+                else:
+                    shutil.copy2(context / source, copied)
+            continue
+        result = subprocess.run(
+            ["/bin/sh", "-c", arguments], cwd=build, env=env, capture_output=True, text=True, timeout=600
+        )
+        assert result.returncode == 0, f"RUN {arguments} failed:\n{result.stdout}\n{result.stderr}"
+
+
 @pytest.fixture(scope="module")
 def image(tmp_path_factory: pytest.TempPathFactory) -> Image:
-    """Run the build stage's RUN commands with uv into a fresh venv, as `docker build` would in /build."""
-    project, stages = render_production(tmp_path_factory.mktemp("production"))
+    """The build stage replayed with uv into a fresh venv (the stage's $UV_PROJECT_ENVIRONMENT), as `docker build`
+    would in its WORKDIR."""
+    project, stages = locked_production(tmp_path_factory.mktemp("production"))
     build = next(stage for stage in stages if stage.name == "build")
     runtime = stages[-1]
     venv = tmp_path_factory.mktemp("image") / "venv"
-    # uv pip installs into $VIRTUAL_ENV, as in the image; `uv venv` finds this interpreter first on PATH.
+    # uv finds this interpreter first on PATH, as it finds the base image's python.
     steering = {"UV_PYTHON", "UV_PROJECT_ENVIRONMENT", "UV_SYSTEM_PYTHON", "VIRTUAL_ENV"}
     build_env = {key: value for key, value in os.environ.items() if key not in steering}
-    build_env |= {**build.env, "VIRTUAL_ENV": str(venv), "PATH": f"{BIN}{os.pathsep}{os.environ['PATH']}"}
-    for command in build.runs:
-        result = subprocess.run(
-            ["/bin/sh", "-c", command], cwd=project, env=build_env, capture_output=True, text=True, timeout=300
-        )
-        assert result.returncode == 0, f"RUN {command} failed:\n{result.stdout}\n{result.stderr}"
-    assert runtime.env["PATH"] == f"{build.env['VIRTUAL_ENV']}/bin:$PATH"
+    build_env |= {**build.env, "UV_PROJECT_ENVIRONMENT": str(venv), "PATH": f"{BIN}{os.pathsep}{os.environ['PATH']}"}
+    context = docker_context(project, tmp_path_factory.mktemp("docker") / "context")
+    replay_build(build, context, tmp_path_factory.mktemp("docker") / "build", build_env)
+    assert runtime.env["PATH"] == f"{build.env['UV_PROJECT_ENVIRONMENT']}/bin:$PATH"
     env = {key: value for key, value in os.environ.items() if not key.startswith(("PYTHON", "VIRTUAL_ENV", PREFIX))}
     env |= {**runtime.env, "PATH": f"{venv / 'bin'}{os.pathsep}{os.environ['PATH']}"}
     workdir = tmp_path_factory.mktemp("workdir")
-    return Image(venv, workdir, env, runtime.cmd, runtime.healthcheck)
+    return Image(project, venv, workdir, env, runtime.cmd, runtime.healthcheck)
+
+
+def test_new_locks_the_dependencies_and_ci_installs_from_the_lock(image: Image) -> None:
+    """`uv lock --check` is what `uv sync --locked` checks first; the workflow's own command accepts the lock too."""
+    workflow = (image.project / ".github" / "workflows" / "ci.yml").read_text()
+    [sync] = [line.split("run: ", 1)[1] for line in workflow.splitlines() if "run: uv sync" in line]
+    env = {**os.environ, "UV_PROJECT_ENVIRONMENT": str(image.project / ".venv"), "VIRTUAL_ENV": ""}
+
+    checked = subprocess.run([UV, "lock", "--check"], cwd=image.project, env=env, capture_output=True, text=True)
+    planned = subprocess.run(
+        [UV, *shlex.split(sync)[1:], "--dry-run"], cwd=image.project, env=env, capture_output=True, text=True
+    )
+
+    assert checked.returncode == 0, checked.stderr
+    assert sync == "uv sync --locked"
+    assert planned.returncode == 0, planned.stderr
+
+
+def test_the_image_holds_exactly_the_locked_runtime_dependencies(image: Image) -> None:
+    locked = {
+        package["name"]: package["version"]
+        for package in tomllib.loads((image.project / "uv.lock").read_text())["package"]
+    }
+    listed = subprocess.run(
+        [UV, "pip", "list", "--format", "json", "--python", str(image.venv / "bin" / "python")],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    installed = {package["name"]: package["version"] for package in json.loads(listed.stdout)}
+
+    assert {name: locked.get(name) for name in installed} == installed
+    assert {"fastapi", "uvicorn", "pydantic-settings", "prod-check"} <= installed.keys()
+    assert not {"pytest", "mypy", "ruff"} & installed.keys(), "--no-dev leaves the development tools out"
 
 
 @pytest.fixture(scope="module")

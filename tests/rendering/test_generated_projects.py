@@ -8,7 +8,10 @@ import json
 import re
 from pathlib import Path
 
-from tests.support.rendering import render
+import pytest
+
+from tests.support.paths import BIN, REPOSITORY
+from tests.support.rendering import answers_of, render, run
 
 
 def test_defaults_reproduce_the_classic_recipe(tmp_path: Path) -> None:
@@ -109,3 +112,26 @@ def test_methods_typed_as_text_become_a_list_everywhere(tmp_path: Path) -> None:
         in (project / "src" / "my_service" / "settings.py").read_text()
     )
     assert "| `GET,POST,PROPFIND` |" in (project / "README.md").read_text()
+
+
+def rendered_files(project: Path) -> dict[str, str]:
+    """Every file of a project, without the answers file's `_commit` (a render of a dirty tree names a new commit)."""
+    files = {str(path.relative_to(project)): path.read_text() for path in project.rglob("*") if path.is_file()}
+    files[".copier-answers.yml"] = re.sub(r"(?m)^_commit: .*\n", "", files[".copier-answers.yml"])
+    return files
+
+
+@pytest.mark.parametrize(
+    "origins",
+    ['["https://app.example.com", "http://localhost:5173"]', "[https://app.example.com]", "'*'"],
+)
+def test_plain_copier_copy_takes_the_old_origins_key_as_the_new_one(tmp_path: Path, origins: str) -> None:
+    """`allowed_origins` (0.1.0's name) given to `copier copy --data` is text, read as YAML, as the new name is."""
+    old = tmp_path / "old"
+    copier = [str(BIN / "copier"), "copy", "--quiet", "--defaults", "--vcs-ref=HEAD"]
+    result = run([*copier, "--data", f"allowed_origins={origins}", str(REPOSITORY), str(old)], tmp_path)
+    assert result.returncode == 0, result.stderr
+    new = render(tmp_path / "new", {"allow_origins": origins})
+
+    assert "allowed_origins" not in answers_of(old)
+    assert rendered_files(old) == rendered_files(new)

@@ -4,6 +4,7 @@ tests/e2e/test_production_image.py replays the Dockerfile's commands and runs th
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -93,3 +94,24 @@ def test_image_is_built_from_the_chosen_python_and_runs_the_generated_app(projec
     assert "WEB_CONCURRENCY" in stages[-1].env and stages[-1].env[f"{PREFIX}ENVIRONMENT"] == "production"
     assert re.search(r"^USER 10001:10001$", dockerfile, re.MULTILINE)
     assert "/health" in " ".join(stages[-1].healthcheck)
+
+
+LOCK_HINT = "uv.lock missing or out of date with pyproject.toml? Run `uv lock` and commit uv.lock."
+
+
+def test_the_lock_is_the_owners_and_the_builds_install_only_from_it(project: Path, stages: list[Stage]) -> None:
+    """The template renders no uv.lock (`new` runs `uv lock`); the image and CI refuse a missing or stale one and
+    say in one line what to run; Renovate refreshes it. tests/e2e/test_production_image.py replays the build."""
+    dockerfile = (project / "Dockerfile").read_text()
+    workflow = (project / ".github" / "workflows" / "ci.yml").read_text()
+    renovate = json.loads((project / "renovate.json").read_text())
+    build = next(stage for stage in stages if stage.name == "build")
+
+    assert not (project / "uv.lock").exists()
+    assert [argument for step, argument in build.steps if step == "RUN"] == [
+        "uv sync --locked --no-dev --no-install-project",
+        "uv sync --locked --no-dev --no-editable",
+    ]
+    assert f"# {LOCK_HINT}\n" in dockerfile
+    assert f"# {LOCK_HINT}\n      - run: uv sync --locked\n" in workflow
+    assert renovate["lockFileMaintenance"] == {"enabled": True}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 import os
 import subprocess
 import tarfile
@@ -10,6 +11,7 @@ import tomllib
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import pytest
 from plumbum import local
@@ -63,6 +65,13 @@ def published(checkout: Path, destination: Path) -> Path:
 def invoke(*args: str, env: Mapping[str, str] | None = None) -> Result:
     """The command in-process through Typer's runner; stdin is not a terminal there."""
     return CliRunner().invoke(app, list(args), env=dict(env or {}), catch_exceptions=False)
+
+
+def check_json(*args: str) -> tuple[int, dict[str, Any]]:
+    """`check ARGS --json` in-process: its exit status (0 or 1, never a refusal) and its report."""
+    result = invoke("check", *args, "--json")
+    assert result.exit_code in (0, 1), result.output
+    return result.exit_code, json.loads(result.stdout)
 
 
 def run_cli(

@@ -12,6 +12,7 @@ from collections.abc import Collection, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Any
 
 import httpx2
 import uvicorn
@@ -73,10 +74,11 @@ def _listening_socket() -> socket.socket:
 
 
 @contextmanager
-def serve_asgi(application: ASGIApp) -> Iterator[str]:
-    """Run an ASGI app under uvicorn on a free loopback port; yields its base URL."""
+def serve_asgi(application: ASGIApp, **config: Any) -> Iterator[str]:
+    """Run an ASGI app under uvicorn on a free loopback port, with more of uvicorn's `Config` if given (TLS);
+    yields its base URL."""
     sock = _listening_socket()
-    server = uvicorn.Server(uvicorn.Config(application, log_level="warning", lifespan="off"))
+    server = uvicorn.Server(uvicorn.Config(application, log_level="warning", lifespan="off", **config))
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
     thread.start()
     deadline = time.monotonic() + 10

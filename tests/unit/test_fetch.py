@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
 import pytest
 
 from fastapi_cors_scaffold.fetch.cors import exposure_problem
@@ -21,27 +19,7 @@ from fastapi_cors_scaffold.fetch.http import (
 from fastapi_cors_scaffold.fetch.notes import local_network_note
 from fastapi_cors_scaffold.fetch.verdict import Request, Verdict
 from fastapi_cors_scaffold.fetch.walk import fetch, grants
-
-API = "http://api.test"
-PAGE = "http://page.test"
-
-
-class Server:
-    """Answers by (method, path); records what the browser sent."""
-
-    def __init__(self, answers: dict[tuple[str, str], Response]) -> None:
-        self.answers = answers
-        self.sent: list[tuple[str, str, Headers]] = []
-
-    def __call__(self, method: str, url: str, headers: Headers) -> Response:
-        self.sent.append((method, url, headers))
-        parts = urlsplit(url)
-        return self.answers[(method, f"{parts.netloc}{parts.path}" if parts.netloc != "api.test" else parts.path)]
-
-
-def allow(origin: str = PAGE, **extra: str) -> Headers:
-    headers = {"Access-Control-Allow-Origin": origin, "Vary": "Origin", **extra}
-    return tuple((name.replace("_", "-"), value) for name, value in headers.items())
+from tests.support.canned import API, PAGE, Server, allow
 
 
 def run(server: Server, method: str = "GET", headers: Headers = (), credentials: bool = False) -> Verdict:

@@ -183,7 +183,7 @@ def _attack_findings(pattern: str, compiled: re.Pattern[str], sample: str) -> li
     reported: set[str] = set()
     same_site_hits: list[Attack] = []
     for attack in attacker_origins(sample):
-        skipped = attack.kind in {"arbitrary", "null", "http"} or attack.kind in reported
+        skipped = attack.kind in {"arbitrary", "null", "http", "http-subdomain"} or attack.kind in reported
         if skipped or not compiled.fullmatch(attack.origin):
             continue
         if same_site(attack.origin, sample):

@@ -6,18 +6,18 @@ Every dynamic string goes into a `Text`, never into markup: regexes and header l
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any
+from collections.abc import Iterable, Sequence
+from typing import Any
 
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from fastapi_cors_scaffold.fetch.chromium import Seen
+from fastapi_cors_scaffold.fetch.handshake import NO_CORS_NOTE, SOCKET_FIX
+from fastapi_cors_scaffold.fetch.run import Checked, SocketChecked
+from fastapi_cors_scaffold.fetch.scan import Grant, Tried, own_hosts_note, public, scan_fix, strangers
 from fastapi_cors_scaffold.fetch.verdict import Step, Verdict
-
-if TYPE_CHECKING:  # probe imports the HTTP client and chromium Playwright, which lint does not need
-    from fastapi_cors_scaffold.fetch.chromium import Seen
-    from fastapi_cors_scaffold.fetch.probe import Grant
 
 SHOWN_HEADERS = (
     "access-control-allow-origin",
@@ -29,50 +29,35 @@ SHOWN_HEADERS = (
     "vary",
     "location",
 )
-SCAN_FIXES = {
-    "arbitrary": "Stop reflecting the Origin header: answer only origins from a fixed allow_origins list.",
-    "null": "Remove 'null' from the allowed origins; serve the pages that need the API from a real origin.",
-    "prefix": "Anchor allow_origin_regex at the end of the host (Starlette fullmatches; drop a trailing '.*').",
-    "suffix": "Match the whole host: start allow_origin_regex with the scheme and a complete host name.",
-    "sibling": "List the hosts of this site you own instead of matching every name that ends like yours.",
-    "unescaped-dot": "Escape the dots in allow_origin_regex (r'\\.'), or list the exact origins instead.",
-    "http": "Allow only https:// origins: an http page can be rewritten by anyone on the network.",
-    "special-character": "Match host characters explicitly ([a-z0-9-]), never with '.' or a negated class.",
-    "subdomain": "List the subdomains you own in allow_origins instead of matching any subdomain.",
-}
 
 
-def show_check(
-    console: Console, verdict: Verdict, grants: list[Grant] | None, seen: Seen | None, *, as_json: bool
-) -> None:
-    """`check`'s whole answer: the verdict, the scan, and Chromium's verdict beside it, as text or as JSON."""
+def show_check(console: Console, checked: Checked | SocketChecked, *, as_json: bool) -> None:
+    """`check`'s whole answer: the verdict, what reached the server, the scan, and Chromium's verdict beside it, as
+    text or as JSON."""
+    if isinstance(checked, SocketChecked):
+        if as_json:
+            console.out(json.dumps(socket_json(checked), indent=2), highlight=False)
+        else:
+            print_socket(console, checked)
+        return
     if as_json:
-        report = verdict_json(verdict, grants)
-        if seen is not None:
-            report["browser"] = browser_json(verdict, seen)
+        report = verdict_json(checked)
+        if checked.seen is not None:
+            report["browser"] = browser_json(checked.verdict, checked.seen)
         console.out(json.dumps(report, indent=2), highlight=False)
         return
-    print_verdict(console, verdict, grants)
-    if seen is not None:
-        print_browser(console, verdict, seen)
+    print_verdict(console, checked)
+    if checked.seen is not None:
+        print_browser(console, checked.verdict, checked.seen)
 
 
-def specific_grants(grants: list[Grant]) -> list[Grant]:
-    """Attacker origins the server named in Access-Control-Allow-Origin: it trusts them, not merely everyone."""
-    return [grant for grant in grants if grant.readable and grant.allow_origin == grant.attack.origin]
-
-
-def print_verdict(console: Console, verdict: Verdict, grants: list[Grant] | None) -> None:
+def print_verdict(console: Console, checked: Checked) -> None:
+    verdict = checked.verdict
     request = verdict.request
-    table = Table(title=Text(f"{request.method} {request.url} from {request.origin}"), show_header=False)
-    table.add_column("step", no_wrap=True)
-    table.add_column("header", no_wrap=True)
-    table.add_column("value", overflow="fold")
+    table = _exchange_table(f"{request.method} {request.url} from {request.origin}")
     for number, step in enumerate(verdict.steps, start=1):
         table.add_row(Text(f"{number}. {step.kind}", style="bold"), Text(step.method, style="bold"), Text(step.url))
-        for index, (name, value) in enumerate(step.sent):
-            table.add_row("sent" if index == 0 else "", Text(name), Text(value))
-        table.add_row("answer", "status", str(step.response.status))
+        _add_exchange(table, step.sent, step.response.status)
         for name, value in _cors_headers(step):
             table.add_row("", Text(name), Text(value))
         result = Text("ok", style="green") if step.passed else Text("blocked", style="bold red")
@@ -92,42 +77,95 @@ def print_verdict(console: Console, verdict: Verdict, grants: list[Grant] | None
     else:
         console.print(Text.assemble(("Blocked", "bold red"), f": {problem.message}"))
         console.print(Text.assemble(("Fix", "bold"), f": {problem.fix}"))
-    if grants is not None:
-        print_grants(console, grants)
+    effect = checked.effect
+    if effect is not None:
+        label = (
+            ("Request ran", "bold red")
+            if effect.ran
+            else ("Request refused", "bold green")
+            if effect.ran is False
+            else ("Request effect", "bold yellow")
+        )
+        console.print(Text.assemble(label, f": {effect.summary}"))
+        if effect.fix:
+            console.print(Text.assemble(("Fix", "bold"), f", if {request.origin} is not yours: {effect.fix}"))
+    if checked.grants is not None:
+        print_scan(console, checked.grants)
 
 
-def print_grants(console: Console, grants: list[Grant]) -> None:
-    table = Table(title="Attacker origins (plain GET, as scanners send)")
-    table.add_column("kind", no_wrap=True)
-    table.add_column("origin", no_wrap=True)
-    table.add_column("granted", overflow="fold")
-    specific = specific_grants(grants)
-    for grant in grants:
-        if grant in specific:
-            granted = Text(
-                "yes, with credentials" if grant.readable_with_credentials else "yes, without credentials",
-                style="bold red",
-            )
-        elif grant.readable:
-            granted = Text("public ('*'), without credentials", style="yellow")
-        else:
-            granted = Text("no", style="green")
-        table.add_row(Text(grant.attack.kind), Text(grant.attack.origin), granted)
+def print_socket(console: Console, checked: SocketChecked) -> None:
+    verdict = checked.verdict
+    request = verdict.request
+    table = _exchange_table(f"WebSocket {request.url} from {request.origin}")
+    _add_exchange(table, verdict.sent, verdict.answer.status)
     console.print(table)
-    if specific:
-        names = ", ".join(grant.attack.origin for grant in specific)
-        console.print(Text.assemble(("Trusted attacker origins", "bold red"), f": {names}."))
-        for grant in specific:
-            console.print(Text.assemble(("Fix", "bold"), f" ({grant.attack.origin}): {scan_fix(grant)}"))
-    elif any(grant.readable for grant in grants):
+    console.print(Text(f"Note: {NO_CORS_NOTE}", style="cyan"))
+    summary = verdict.summary
+    console.print(Text.assemble(("Opens" if verdict.allowed else "Refused", "bold"), f": {summary}"))
+    if checked.openings is not None:
+        print_scan(console, checked.openings)
+
+
+def print_scan(console: Console, tried: Sequence[Tried]) -> None:
+    """The attacker origins tried, one row per kind and outcome, and the fix for each kind of stranger let in."""
+    sockets = not any(isinstance(result, Grant) for result in tried)
+    table = Table(
+        title="Attacker origins (WebSocket handshake)" if sockets else "Attacker origins (plain GET, as scanners send)"
+    )
+    table.add_column("kind", no_wrap=True)
+    table.add_column("origin", overflow="fold")
+    table.add_column("opened" if sockets else "granted", overflow="fold")
+    rows: dict[tuple[str, str, str], list[str]] = {}
+    for result in tried:
+        rows.setdefault((result.attack.kind, *_outcome(result)), []).append(result.attack.origin)
+    for (kind, outcome, style), origins in rows.items():
+        more = f" and {len(origins) - 2} more" if len(origins) > 2 else ""
+        table.add_row(Text(kind), Text(", ".join(origins[:2]) + more), Text(outcome, style=style))
+    console.print(table)
+    let_in = strangers(tried)
+    if let_in:
+        title = "Attacker origins that open the socket" if sockets else "Trusted attacker origins"
+        console.print(Text.assemble((title, "bold red"), f": {len(let_in)} (each one in --json)."))
+        if sockets:
+            console.print(Text.assemble(("Fix", "bold"), f": {SOCKET_FIX}"))
+        else:
+            first_of_kind: dict[str, Tried] = {}
+            for result in let_in:
+                first_of_kind.setdefault(result.attack.kind, result)
+            for kind, result in first_of_kind.items():
+                fix = f" ({kind}, e.g. {result.attack.origin}): {scan_fix(result)}"
+                console.print(Text.assemble(("Fix", "bold"), fix))
+    elif public(tried):
         console.print(Text("Every origin may read answers without credentials ('*'); none is trusted specifically."))
     else:
-        console.print(Text.assemble(("No attacker origin is granted", "bold green"), "."))
+        console.print(
+            Text.assemble((f"No attacker origin {'opens the socket' if sockets else 'is granted'}", "bold green"), ".")
+        )
+    if note := own_hosts_note(tried):
+        console.print(Text(f"Note: {note}", style="cyan"))
 
 
-def verdict_json(verdict: Verdict, grants: list[Grant] | None) -> dict[str, Any]:
+def _outcome(result: Tried) -> tuple[str, str]:
+    """What the attacker origin got, and the style that says how bad it is."""
+    own = " (a host of your own site)" if result.attack.own else ""
+    danger = "yellow" if own else "bold red"
+    if isinstance(result, Grant):
+        if result.let_in:
+            granted = "yes, with credentials" if result.readable_with_credentials else "yes, without credentials"
+            return f"{granted}{own}", danger
+        if result.readable:
+            return "public ('*'), without credentials", "yellow"
+        return "no", "green"
+    if result.let_in:
+        return f"opens (101){own}", danger
+    return f"refused ({result.status})", "green"
+
+
+def verdict_json(checked: Checked) -> dict[str, Any]:
+    verdict = checked.verdict
     request = verdict.request
     problem = verdict.problem
+    effect = checked.effect
     result: dict[str, Any] = {
         "url": request.url,
         "origin": request.origin,
@@ -138,33 +176,60 @@ def verdict_json(verdict: Verdict, grants: list[Grant] | None) -> dict[str, Any]
         "preflight": verdict.preflighted,
         "problem": problem.message if problem else None,
         "fix": problem.fix if problem else None,
+        "effect": None
+        if effect is None
+        else {"status": effect.status, "ran": effect.ran, "summary": effect.summary, "fix": effect.fix},
         "notes": verdict.all_notes,
         "read_headers": verdict.readable,
         "steps": [_step_json(step) for step in verdict.steps],
     }
-    if grants is not None:
-        specific = specific_grants(grants)
-        result["scan"] = [
-            {
-                "kind": grant.attack.kind,
-                "origin": grant.attack.origin,
-                "why": grant.attack.why,
-                "status": grant.status,
-                "allow_origin": grant.allow_origin,
-                "allow_credentials": grant.allow_credentials,
-                "readable": grant.readable,
-                "readable_with_credentials": grant.readable_with_credentials,
-                "trusted": grant in specific,
-                "fix": scan_fix(grant) if grant in specific else None,
-            }
-            for grant in grants
-        ]
+    if checked.grants is not None:
+        result["scan"] = scan_json(checked.grants)
     return result
 
 
-def scan_fix(grant: Grant) -> str:
-    """The server-side change that stops trusting this attacker origin."""
-    return SCAN_FIXES.get(grant.attack.kind, "Allow only the exact origins you own (allow_origins).")
+def socket_json(checked: SocketChecked) -> dict[str, Any]:
+    verdict = checked.verdict
+    result: dict[str, Any] = {
+        "url": verdict.request.url,
+        "origin": verdict.request.origin,
+        "websocket": True,
+        "method": "GET",
+        "credentials": True,
+        "allowed": verdict.allowed,
+        "status": verdict.answer.status,
+        "summary": verdict.summary,
+        "notes": [NO_CORS_NOTE],
+        "sent": _joined(verdict.sent),
+    }
+    if checked.openings is not None:
+        result["scan"] = scan_json(checked.openings)
+    return result
+
+
+def scan_json(tried: Sequence[Tried]) -> list[dict[str, Any]]:
+    let_in = strangers(tried)
+    entries = []
+    for result in tried:
+        entry: dict[str, Any] = {
+            "kind": result.attack.kind,
+            "origin": result.attack.origin,
+            "why": result.attack.why,
+            "status": result.status,
+            "own": result.attack.own,
+            "let_in": result.let_in,
+            "trusted": result in let_in,
+            "fix": scan_fix(result) if result in let_in else None,
+        }
+        if isinstance(result, Grant):
+            entry |= {
+                "allow_origin": result.allow_origin,
+                "allow_credentials": result.allow_credentials,
+                "readable": result.readable,
+                "readable_with_credentials": result.readable_with_credentials,
+            }
+        entries.append(entry)
+    return entries
 
 
 def agreement(verdict: Verdict, seen: Seen) -> str:
@@ -217,6 +282,21 @@ def browser_json(verdict: Verdict, seen: Seen) -> dict[str, Any]:
         "agrees": seen.local_network is None and seen.allowed == verdict.allowed,
         "summary": agreement(verdict, seen),
     }
+
+
+def _exchange_table(title: str) -> Table:
+    """A table of what was sent and answered, one section per request."""
+    table = Table(title=Text(title), show_header=False)
+    table.add_column("step", no_wrap=True)
+    table.add_column("header", no_wrap=True)
+    table.add_column("value", overflow="fold")
+    return table
+
+
+def _add_exchange(table: Table, sent: Iterable[tuple[str, str]], status: int) -> None:
+    for index, (name, value) in enumerate(sent):
+        table.add_row("sent" if index == 0 else "", Text(name), Text(value))
+    table.add_row("answer", "status", str(status))
 
 
 def _cors_headers(step: Step) -> list[tuple[str, str]]:

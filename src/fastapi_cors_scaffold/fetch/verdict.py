@@ -100,19 +100,28 @@ def request_from_flags(
     timeout: float,
 ) -> Request:
     """The request `check` is asked about, refused in one sentence when no page could make it as given."""
-    if origin != "null" and (problem := origin_problem(origin, "--origin")):
-        raise Refusal(f"{problem.sentence().rstrip('.')}; 'null' is accepted too (sandboxed iframes, file: pages).")
+    refuse_origin(origin)
     if not is_token(method):
         raise Refusal(f"--method {method!r} is not an HTTP method name, e.g. GET, POST, PUT, PATCH.")
     if reason := forbidden_method_reason(method):
         raise Refusal(f"--method {method}: {reason}; no page can send it.")
-    if not (math.isfinite(timeout) and timeout > 0):
-        raise Refusal(f"--timeout {timeout:g} is not a positive number of seconds, e.g. 10.")
+    refuse_timeout(timeout)
     for name in read:
         if not is_token(name):
             raise Refusal(f"--read-header {name!r} is not a header name, e.g. X-Total-Count.")
     headers = tuple(_header_pair(line) for line in header_lines)
     return Request(url, origin, method, headers, credentials, tuple(read), timeout)
+
+
+def refuse_origin(origin: str) -> None:
+    """--origin is an origin as browsers send it, or 'null'."""
+    if origin != "null" and (problem := origin_problem(origin, "--origin")):
+        raise Refusal(f"{problem.sentence().rstrip('.')}; 'null' is accepted too (sandboxed iframes, file: pages).")
+
+
+def refuse_timeout(timeout: float) -> None:
+    if not (math.isfinite(timeout) and timeout > 0):
+        raise Refusal(f"--timeout {timeout:g} is not a positive number of seconds, e.g. 10.")
 
 
 def _header_pair(raw: str) -> tuple[str, str]:

@@ -13,6 +13,8 @@ from fastapi_cors_scaffold.fetch.http import (
     REDIRECT_STATUSES,
     REQUEST_BODY_HEADERS,
     Response,
+    fetch_metadata,
+    fetch_site,
     is_forbidden_header,
     needs_preflight,
     normalize_method,
@@ -37,16 +39,18 @@ def fetch(request: Request, send: Send) -> Verdict:
     ]
     origin, url = request.origin, request.url
     steps: list[Step] = []
+    site = "same-origin"
     for hop in range(MAX_REDIRECTS + 1):
         current = Request(url, request.origin, method, headers, request.credentials)
+        site = fetch_site(request.origin, url, site)
         if needs_preflight(method, headers):
-            sent = preflight_headers(origin, method, headers)
+            sent = preflight_headers(origin, method, headers, site)
             answer = send("OPTIONS", url, sent)
             problems, step_notes = preflight_problems(current, origin, url, answer)
             steps.append(Step("preflight", "OPTIONS", url, sent, answer, tuple(problems), tuple(step_notes)))
             if problems:
                 break
-        sent = (("Origin", origin), *headers)
+        sent = (("Origin", origin), *headers, *fetch_metadata(site))
         answer = send(method, url, sent)
         problems = cors_problems(origin, request.credentials, answer, origin != request.origin)
         step_notes = response_notes(origin, answer) if not problems else []

@@ -43,8 +43,10 @@ def parse_data(pairs: Iterable[str]) -> dict[str, str]:
 
 
 def known_data(data: dict[str, str], questions: Iterable[str]) -> dict[str, str]:
-    """`data`, each key naming one of `questions`: Copier ignores any other, so a typo would silently keep the
-    template's value."""
+    """`data` under the questions' current names (a renamed question's old name, as scripts written for an older
+    release spell it, answers it), each key naming one of `questions`: Copier ignores any other, so a typo would
+    silently keep the template's value."""
+    data = current_names(data)
     if unknown := unknown_data_error(data, questions):
         raise Refusal(unknown)
     return data

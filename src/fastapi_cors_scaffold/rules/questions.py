@@ -12,10 +12,12 @@ import dataclasses
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Any
+from typing import Any, TypeVar
 
 from fastapi_cors_scaffold.rules.checks import split_list
 from fastapi_cors_scaffold.rules.policy import Policy
+
+Answer = TypeVar("Answer")
 
 # Where Copier keeps a project's answers (copier.yml's `_answers_file`): what marks a generated project.
 ANSWERS_FILE = ".copier-answers.yml"
@@ -223,7 +225,7 @@ def as_list(value: Any) -> tuple[str, ...]:
     return (str(value),)
 
 
-def current_names(answers: Mapping[str, Any]) -> dict[str, Any]:
+def current_names(answers: Mapping[str, Answer]) -> dict[str, Answer]:
     """Answers under the questions' current names (an answer under the new name wins over one under the old)."""
     renamed = {RENAMED[key]: value for key, value in answers.items() if key in RENAMED}
     return {**renamed, **{key: value for key, value in answers.items() if key not in RENAMED}}
