@@ -19,6 +19,7 @@ from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket
 
 from fastapi_cors_scaffold.rules.guard import CrossOriginGuard
+from tests.support.cli import run_cli
 from tests.support.paths import BIN, REPOSITORY
 from tests.support.rendering import project_env, run
 from tests.support.servers import answering, free_port, serve_asgi, start_server
@@ -204,6 +205,19 @@ def test_lint_finds_nothing_to_fix_in_the_guarded_project(project: Path) -> None
 
     assert result.returncode == 0, report
     assert (report["errors"], report["warnings"]) == (0, 0), report
+
+
+def test_check_reports_the_forged_post_and_the_foreign_socket_refused(service: str, tmp_path: Path) -> None:
+    form = "Content-Type: application/x-www-form-urlencoded"
+    post = run_cli(
+        "check", f"{service}/transfer", "--origin", FOREIGN, "-m", "POST", "-H", form, "--json", cwd=tmp_path
+    )
+    socket = run_cli("check", f"{service.replace('http://', 'ws://')}/ws", "--origin", FOREIGN, cwd=tmp_path)
+
+    effect = json.loads(post.stdout)["effect"]
+    assert (effect["ran"], effect["status"]) == (False, 403), effect
+    assert socket.returncode == 1
+    assert "cannot open this socket: the server refused the handshake (403)" in " ".join(socket.stdout.split())
 
 
 def test_uvicorn_answers_a_close_before_accept_with_403() -> None:
