@@ -69,8 +69,7 @@ def _read_file(
     if file.suffix == ".py":
         return read_python(file, generated_project=generated is not None)
     if file.suffix in DATA_SUFFIXES or file.name.startswith(".copier-answers"):
-        found = read_data_file(file, recommended, explicit=explicit)
-        return [found] if found else []
+        return read_data_file(file, recommended, explicit=explicit)
     if explicit:
         raise ConfigurationError(f"{file} is not a Python, YAML, JSON or TOML file.")
     return []

@@ -12,7 +12,9 @@ from functools import cache
 from pathlib import Path
 
 from fastapi_cors_scaffold.audit.data_files import ANSWERS_MARKERS, DATA_SUFFIXES
+from fastapi_cors_scaffold.audit.loading import read_text
 from fastapi_cors_scaffold.audit.model import Configuration, Unknown
+from fastapi_cors_scaffold.errors import ConfigurationError
 from fastapi_cors_scaffold.rules.questions import ANSWERS_FILE
 
 SKIPPED_DIRECTORIES = frozenset(
@@ -69,8 +71,8 @@ def _generated_root(directory: Path) -> Path | None:
     answers = directory / ANSWERS_FILE
     if answers.is_file():
         try:
-            text = answers.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError):
+            text = read_text(answers)
+        except ConfigurationError:
             text = ""
         if any(f"{marker}:" in text for marker in ANSWERS_MARKERS):
             return directory
