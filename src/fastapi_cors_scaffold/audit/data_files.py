@@ -91,9 +91,7 @@ def keyword_sections(data: Mapping[str, Any]) -> list[tuple[str, Mapping[str, An
 
 def _given(section: Mapping[str, Any], prefix: str, lines: Mapping[str, int]) -> tuple[Setting, ...]:
     dotted = f"{prefix}." if prefix else ""
-    return tuple(
-        Setting(name, section[name], lines.get(dotted + name)) for name in POLICY_FIELDS if name in section
-    )
+    return tuple(Setting(name, section[name], lines.get(dotted + name)) for name in POLICY_FIELDS if name in section)
 
 
 def _mentions_cors(text: str) -> bool:
