@@ -6,6 +6,7 @@ A value the readers cannot work out statically is an `Unknown` that says where i
 
 from __future__ import annotations
 
+import reprlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -15,6 +16,23 @@ from fastapi_cors_scaffold.rules.questions import FIELD_OF
 
 POLICY_FIELDS = tuple(FIELD_OF.values())
 STARLETTE_DEFAULTS = Policy()
+SHOWN_LENGTH = 200
+
+
+def shown(value: Any) -> str:
+    """A value as code writes it, cut to a readable length however large it is (a list of 10,000 origins)."""
+    return _SHOWN.repr(value)
+
+
+def _cutting_repr() -> reprlib.Repr:
+    cutting = reprlib.Repr()
+    cutting.maxlevel = 3
+    cutting.maxlist = cutting.maxtuple = cutting.maxset = cutting.maxfrozenset = cutting.maxdict = 12
+    cutting.maxstring, cutting.maxother = SHOWN_LENGTH, 80
+    return cutting
+
+
+_SHOWN = _cutting_repr()
 
 
 @dataclass(frozen=True)
@@ -94,7 +112,8 @@ class Configuration:
     `answers` marks a Copier answers file, whose lists are read the way the template reads them.
     `environment_overrides` marks values that are defaults the environment replaces (a generated Settings class), so
     values given on the command line replace them too. `keywords` are CORSMiddleware keywords outside the policy
-    (`allow_private_network`, misspellings); `positional_order` says which Starlette's parameter order positional
+    (`allow_private_network`, misspellings), `parameters` those it takes in the Starlette the project runs;
+    `positional_order` says which Starlette's parameter order positional
     arguments were read in; `app` is the app the configuration belongs to, when it was found.
     """
 
@@ -107,6 +126,7 @@ class Configuration:
     answers: bool = False
     environment_overrides: bool = False
     keywords: tuple[Setting, ...] = ()
+    parameters: tuple[str, ...] = ()
     positional_order: str | None = None
     app: App | None = None
     layer: Layer | None = None

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from fastapi_cors_scaffold.audit.loading import MAX_BYTES
-from fastapi_cors_scaffold.audit.values import Evaluator, Import, Scope, scope_of
+from fastapi_cors_scaffold.audit.values import Evaluator, Scope, scope_of
 from fastapi_cors_scaffold.errors import ConfigurationError
 
 KNOWN_PACKAGES = frozenset({"starlette", "fastapi"})
@@ -44,15 +44,25 @@ class Found:
     name: str
 
 
-def parse(path: Path) -> Module:
-    """The module at `path`, refused in one sentence when it is not valid Python (or too large to be source)."""
+MAX_SOURCE_BYTES = MAX_BYTES * 4
+
+
+def read_source(path: Path) -> bytes:
+    """A module's bytes, refused past `MAX_SOURCE_BYTES` (generated or minified code, not an app's source)."""
     try:
         with path.open("rb") as stream:
-            source = stream.read(MAX_BYTES * 4 + 1)
+            source = stream.read(MAX_SOURCE_BYTES + 1)
     except OSError as error:
         raise ConfigurationError(f"{path} cannot be read: {error.strerror or error}") from None
-    if len(source) > MAX_BYTES * 4:
-        raise ConfigurationError(f"{path} is larger than {MAX_BYTES * 4:,} bytes, the most a module is read to.")
+    if len(source) > MAX_SOURCE_BYTES:
+        raise ConfigurationError(f"{path} is larger than {MAX_SOURCE_BYTES:,} bytes, the most a module is read to.")
+    return source
+
+
+def parse(path: Path, source: bytes | None = None) -> Module:
+    """The module at `path` (from `source` when already read), refused in one sentence when it is not valid Python."""
+    if source is None:
+        source = read_source(path)
     try:
         tree = ast.parse(source, filename=str(path))
     except (SyntaxError, ValueError) as error:
@@ -153,8 +163,3 @@ def _module_file(importer: Path, dotted: str, level: int) -> Path | None:
             if path is not None and path.is_file():
                 return path
     return None
-
-
-def imported(scope: Scope, name: str) -> Import | None:
-    """The import that bound the first part of a dotted name, if any."""
-    return scope.imports.get(name.split(".")[0])

@@ -120,7 +120,15 @@ class _Reader(ast.NodeVisitor):
             settings, extra, positional = self._settings(node, args, keywords)
             said = self.order.said if positional > _ORDERS_AGREE else None
             self.found.append(
-                Configuration(self.path, node.lineno, kind, settings, keywords=extra, positional_order=said)
+                Configuration(
+                    self.path,
+                    node.lineno,
+                    kind,
+                    settings,
+                    keywords=extra,
+                    parameters=self.order.parameters,
+                    positional_order=said,
+                )
             )
         self.generic_visit(node)
 

@@ -1,0 +1,111 @@
+"""The Python side of a run: which files are parsed, the configurations in them, and the apps they belong to.
+
+Most files of a tree cannot configure CORS, and `ast` is the expensive part of a run, so a file found in a tree is
+parsed only if its bytes mention CORS (`CORSMiddleware`, a `cors_*` settings field); the apps of those modules are
+modelled, following routers, middleware and dependencies into the modules they import. When CORS is added in a
+function the app is passed to (`setup_cors(app)`), the files that name that function and create an app are parsed
+too, so the middleware order is that of the whole app.
+"""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import replace
+from pathlib import Path
+
+from fastapi_cors_scaffold.audit.apps import apps_in
+from fastapi_cors_scaffold.audit.model import App, Configuration
+from fastapi_cors_scaffold.audit.modules import Module, Modules, parse, read_source
+from fastapi_cors_scaffold.audit.origin_checks import FunctionNode
+from fastapi_cors_scaffold.audit.python_source import read_python
+from fastapi_cors_scaffold.audit.starlette_pins import parameter_order
+from fastapi_cors_scaffold.errors import ConfigurationError
+
+CORS_SIGN = b"cors"  # in the lower-cased bytes: CORSMiddleware, cors_allow_origins, BACKEND_CORS_ORIGINS
+APP_SIGNS = (b"FastAPI", b"Starlette")
+MAX_CALLER_FILES = 50
+
+
+class PythonReading:
+    """The Python files of one run: parsed once each, their configurations, and the apps those belong to."""
+
+    def __init__(self) -> None:
+        self.modules = Modules()
+        self.apps: list[App] = []
+        self.passed_over: list[Path] = []
+        self.read_modules: dict[Path, Module] = {}
+
+    def read(self, file: Path, *, generated_project: bool, explicit: bool) -> list[Configuration]:
+        """The configurations of one file; a file of a tree whose bytes never mention CORS is passed over unparsed."""
+        source = read_source(file)
+        if not explicit and CORS_SIGN not in source.lower():
+            self.passed_over.append(file)
+            return []
+        module = parse(file, source)
+        self.modules.add(module)
+        found = read_python(file, generated_project=generated_project, order=parameter_order(file), module=module)
+        if any(not configuration.informational for configuration in found):
+            self.read_modules[file.resolve()] = module
+            self.apps += apps_in(module, self.modules)
+        return found
+
+    def link(self, configurations: list[Configuration]) -> list[Configuration]:
+        """Each configuration with the app it configures, where one was found (the outermost CORS layer of it)."""
+        linked = self._linked(configurations)
+        setups = self._setup_functions(linked)
+        if setups:
+            self._read_callers(setups)
+            linked = self._linked(configurations)
+        return linked
+
+    def _linked(self, configurations: list[Configuration]) -> list[Configuration]:
+        layers = {
+            (layer.file.resolve(), layer.line): (app, layer)
+            for app in reversed(self.apps)
+            for layer in reversed(app.layers)
+            if layer.cors
+        }
+        linked = []
+        for configuration in configurations:
+            found = layers.get((configuration.file.resolve(), configuration.line or 0))
+            if found is not None and configuration.app is None:
+                configuration = replace(configuration, app=found[0], layer=found[1])
+            linked.append(configuration)
+        return linked
+
+    def _setup_functions(self, configurations: list[Configuration]) -> set[str]:
+        """Functions that add CORS to an app they are given, where no app of this run reached them."""
+        names = set()
+        for configuration in configurations:
+            module = self.read_modules.get(configuration.file.resolve())
+            if module is None or configuration.app is not None or configuration.line is None:
+                continue
+            function = _enclosing_function(module.tree, configuration.line)
+            if function is not None and function.args.args:
+                names.add(function.name)
+        return names
+
+    def _read_callers(self, names: set[str]) -> None:
+        signs = [name.encode() for name in names]
+        callers = 0
+        for file in self.passed_over:
+            if callers >= MAX_CALLER_FILES:
+                break
+            try:
+                source = read_source(file)
+            except ConfigurationError:
+                continue
+            if any(sign in source for sign in signs) and any(sign in source for sign in APP_SIGNS):
+                callers += 1
+                try:
+                    module = parse(file, source)
+                except ConfigurationError:
+                    continue
+                self.modules.add(module)
+                self.apps += apps_in(module, self.modules)
+
+
+def _enclosing_function(tree: ast.Module, line: int) -> FunctionNode | None:
+    functions = [node for node in ast.walk(tree) if isinstance(node, FunctionNode)]
+    around = [node for node in functions if node.lineno <= line <= (node.end_lineno or node.lineno)]
+    return max(around, key=lambda node: node.lineno, default=None)
