@@ -55,6 +55,27 @@ EXPECTED: dict[str, list[tuple[int | None, list[tuple[str, str, str]], list[str]
     "files/answers.yml": [
         (None, [("warning", "allow_origin_regex", r"https://[a-z0-9-]+\.preview\.example\.com")], [])
     ],
+    "files/nested.yaml": [(None, [("error", "allow_origins", "*"), ("error", "allow_origins", "*")], [])],
+    "values/assigned_twice.py": [(14, [], [])],
+    # Middleware order: what runs before CORS is named, with its line (a folder: the app is in another file).
+    "order/auth_after_cors.py": [(10, [("warning", "middleware", "AuthenticationMiddleware")], [])],
+    "order/http_middleware.py": [(10, [("warning", "middleware", "require_api_key")], [])],
+    "order/constructor_list.py": [(10, [("warning", "middleware", "SlowAPIMiddleware")], [])],
+    "order/setup": [(8, [("warning", "middleware", "RequireSessionMiddleware")], [])],
+    "order/cors_last.py": [(12, [], [])],
+    "order/constructor_first.py": [(10, [], [])],
+    # WebSocket routes of an app with credentials and no Origin check; checked ones pass.
+    "websockets/unchecked.py": [(7, [("warning", "websocket", "/ws/chat")], [])],
+    "websockets/routers": [(7, [("warning", "websocket", "/chat/ws")], [])],
+    "websockets/checked.py": [(9, [], [])],
+    "websockets/dependency.py": [(17, [], [])],
+    "websockets/asgi_guard.py": [(25, [], [])],
+    "websockets/starlette_routes.py": [(22, [], [])],
+    "websockets/generated": [(6, [], [])],
+    # CORSMiddleware's signature: Starlette 0.51's order unless the project pins an older one; unknown keywords.
+    "starlette_051/positional.py": [(7, [], [])],
+    "starlette_051/pinned": [(8, [], [])],
+    "starlette_051/keywords.py": [(7, [("error", "allow_credantials", "allow_credantials")], [])],
 }
 # Settings classes: shown as information only, whatever their defaults.
 SETTINGS_CLASSES = {

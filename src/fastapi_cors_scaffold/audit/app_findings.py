@@ -10,7 +10,7 @@ from __future__ import annotations
 import difflib
 from pathlib import Path
 
-from fastapi_cors_scaffold.audit.model import Configuration, Layer, WebSocketRoute
+from fastapi_cors_scaffold.audit.model import Configuration, Layer, Setting, Unknown, WebSocketRoute, shown
 from fastapi_cors_scaffold.rules.findings import Finding, Severity
 
 MIDDLEWARE_BEFORE_CORS = "middleware.before_cors"
@@ -55,7 +55,9 @@ def keyword_findings(configuration: Configuration) -> list[Finding]:
     parameters = configuration.parameters
     for setting in configuration.keywords:
         if setting.name == "allow_private_network" and setting.name in parameters:
-            if setting.value is not False:
+            if not isinstance(setting.value, bool | Unknown):
+                findings.append(_not_boolean(setting))
+            elif setting.value is not False:
                 findings.append(_private_network(setting.line))
             continue
         close = difflib.get_close_matches(setting.name, parameters, n=1)
@@ -94,7 +96,11 @@ def _where(configuration: Configuration, file: Path, line: int) -> tuple[int | N
     """The line to report (the configuration's when the thing is in another file) and how to name its place."""
     if file.resolve() == configuration.file.resolve():
         return line, f"line {line}"
-    return configuration.line, f"{file}:{line}"
+    try:
+        shown_file = file.resolve().relative_to(Path.cwd().resolve())
+    except ValueError:
+        shown_file = file
+    return configuration.line, f"{shown_file}:{line}"
 
 
 def _before_cors(configuration: Configuration, layer: Layer) -> Finding:
@@ -129,6 +135,18 @@ def _unchecked(configuration: Configuration, route: WebSocketRoute, credentials:
         route.path,
         line,
         WEBSOCKET_UNCHECKED,
+    )
+
+
+def _not_boolean(setting: Setting) -> Finding:
+    return Finding(
+        f"allow_private_network is {shown(setting.value)}; Starlette expects True or False.",
+        "Give allow_private_network as True or False, by keyword.",
+        Severity.ERROR,
+        setting.name,
+        shown(setting.value),
+        setting.line,
+        PRIVATE_NETWORK,
     )
 
 

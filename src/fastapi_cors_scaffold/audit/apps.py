@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from fastapi_cors_scaffold.audit.model import App, Layer, WebSocketRoute
 from fastapi_cors_scaffold.audit.modules import Found, Module, Modules
@@ -162,8 +162,10 @@ class _Builder:
             included = self._router(call.args[0], module, depth)
             if included is not None:
                 extra = self._items(keywords.get("dependencies"))
+                prefix = self._prefix(keywords.get("prefix"))
                 for route in included.websockets:
-                    state.routes.websockets.append(self._with_dependencies(route, [*extra, *state.routes.dependencies]))
+                    route = self._with_dependencies(route, [*extra, *state.routes.dependencies])
+                    state.routes.websockets.append(replace(route, path=prefix + route.path))
         elif method in WEBSOCKET_ADDERS and len(call.args) >= 2:
             state.routes.websockets.append(
                 self._route(call.args[0], call.args[1], call, module, state.routes.dependencies)
@@ -264,7 +266,13 @@ class _Builder:
         names = {found.name: state}
         for statement in statements(found.module.tree.body):
             self._apply(statement, names, found.module, depth)
+        prefix = self._prefix(keywords.get("prefix"))
+        routes.websockets = [replace(route, path=prefix + route.path) for route in routes.websockets]
         return routes
+
+    def _prefix(self, node: ast.expr | None) -> str:
+        value = self.evaluator.value(node) if node is not None else ""
+        return value if isinstance(value, str) else ""
 
     def _routes_list(
         self, node: ast.expr | None, routes: _Routes, module: Module, dependencies: list[ast.expr], depth: int
@@ -278,7 +286,10 @@ class _Builder:
             if kind == "WebSocketRoute" and len(item.args) >= 2:
                 routes.websockets.append(self._route(item.args[0], item.args[1], item, module, dependencies))
             elif kind == "Mount" and depth < _MAX_DEPTH:
-                self._routes_list(keywords.get("routes"), routes, module, dependencies, depth + 1)
+                mounted = _Routes()
+                self._routes_list(keywords.get("routes"), mounted, module, dependencies, depth + 1)
+                prefix = self._prefix(item.args[0] if item.args else keywords.get("path"))
+                routes.websockets += [replace(route, path=prefix + route.path) for route in mounted.websockets]
 
     def _route(
         self, path: ast.expr, endpoint: ast.expr, call: ast.Call, module: Module, inherited: list[ast.expr]

@@ -17,7 +17,7 @@ from fastapi_cors_scaffold.audit.modules import Found, Module, Modules
 GUARD_CLASS = "CrossOriginGuard"
 GUARD_MODULE = "_cors.guard"
 HTTP_ONLY_BASES = frozenset({"BaseHTTPMiddleware"})
-_REFUSING_MESSAGES = frozenset({"websocket.close", "websocket.http.response.start", "http.response.start"})
+_REFUSING_MESSAGES = ("websocket.close", "http.response.start")  # also `websocket.http.response.start`
 _REFUSING_CALLS = frozenset({"close", "send_denial_response"})
 FunctionNode = ast.FunctionDef | ast.AsyncFunctionDef
 
@@ -99,7 +99,9 @@ def _refuses(node: ast.AST, *, in_function: bool) -> bool:
     for inner in ast.walk(node):
         if isinstance(inner, ast.Raise):
             return True
-        if isinstance(inner, ast.Constant) and inner.value in _REFUSING_MESSAGES:
+        if isinstance(inner, ast.Constant) and (
+            inner.value == 403 or (isinstance(inner.value, str) and inner.value.endswith(_REFUSING_MESSAGES))
+        ):
             return True
         if isinstance(inner, ast.Call):
             name = ast.unparse(inner.func).split(".")[-1]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from dataclasses import replace
 from functools import cache
 from pathlib import Path
 
@@ -103,4 +104,12 @@ def wired_to_settings(configurations: list[Configuration]) -> list[Configuration
             )
         )
 
-    return [configuration for configuration in configurations if not repeats(configuration)]
+    kept = [configuration for configuration in configurations if not repeats(configuration)]
+    # The app a dropped call belongs to is the app of its project's Settings class.
+    apps = {generated_root(c.file): (c.app, c.layer) for c in configurations if repeats(c) and c.app is not None}
+    return [
+        replace(c, app=apps[root][0], layer=apps[root][1])
+        if c.kind.startswith("class ") and c.app is None and (root := generated_root(c.file)) in apps
+        else c
+        for c in kept
+    ]

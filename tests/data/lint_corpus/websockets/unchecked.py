@@ -1,0 +1,20 @@
+"""A credentialed API with a chat socket that trusts any page: cross-site WebSocket hijacking."""
+
+from fastapi import FastAPI, WebSocket
+from fastapi.middleware.cors import CORSMiddleware
+
+app = FastAPI()
+app.add_middleware(
+    CORSMiddleware,
+    allow_origins=["https://app.example.com"],
+    allow_credentials=True,
+    allow_methods=["GET", "POST"],
+)
+
+
+@app.websocket("/ws/chat")
+async def chat(websocket: WebSocket) -> None:
+    await websocket.accept()
+    user = websocket.cookies.get("session")
+    async for message in websocket.iter_text():
+        await websocket.send_text(f"{user}: {message}")
