@@ -67,7 +67,7 @@ def read_data_file(path: Path, recommended: Callable[[], Policy], *, explicit: b
 
 def keyword_sections(data: Mapping[str, Any]) -> list[tuple[str, Mapping[str, Any]]]:
     """Where Starlette's keywords are: the top of the file, else every section named for CORS (`cors:`, `CORS:`,
-    `cors_settings:`) at any depth of an application's config, by dotted path, in the file's order."""
+    `cors_settings:`) at any depth of an application's config, by dotted path, shallowest first."""
     if any(name in data for name in POLICY_FIELDS):
         return [("", data)]
     found: list[tuple[str, Mapping[str, Any]]] = []
