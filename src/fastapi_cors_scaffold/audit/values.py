@@ -112,7 +112,7 @@ def _same_literal(one: ast.expr, other: ast.expr) -> bool:
     return literal and ast.dump(one) == ast.dump(other)
 
 
-class NotRead(Exception):
+class _NotRead(Exception):
     def __init__(self, unknown: Unknown) -> None:
         super().__init__(unknown.comes_from)
         self.unknown = unknown
@@ -128,7 +128,7 @@ class Evaluator:
         """The value of `node` as far as the module says it, or an Unknown naming what it depends on."""
         try:
             return self._evaluate(node, 0)
-        except NotRead as unread:
+        except _NotRead as unread:
             return unread.unknown
 
     def bound(self, name: str) -> ast.expr | Unknown | None:
@@ -140,7 +140,7 @@ class Evaluator:
 
     def _evaluate(self, node: ast.expr, depth: int) -> Any:
         if depth > _DEPTH:
-            raise NotRead(Unknown(f"{_unparsed(node)} (too deeply nested)"))
+            raise _NotRead(Unknown(f"{_unparsed(node)} (too deeply nested)"))
 
         def evaluate(child: ast.expr) -> Any:
             return self._evaluate(child, depth + 1)
@@ -173,7 +173,7 @@ class Evaluator:
                 return str(part)
         if isinstance(node, ast.Call):
             return self._evaluate_call(node, evaluate)
-        raise NotRead(Unknown(self._comes_from(node)))
+        raise _NotRead(Unknown(self._comes_from(node)))
 
     def _collection(self, node: ast.List | ast.Tuple | ast.Set, evaluate: Callable[[ast.expr], Any]) -> Any:
         """A list, tuple or set; what is read of it is kept when an item is not, so it can still be judged."""
@@ -182,11 +182,11 @@ class Evaluator:
         for element in node.elts:
             try:
                 items += list(evaluate(element.value)) if isinstance(element, ast.Starred) else [evaluate(element)]
-            except NotRead as not_read:
+            except _NotRead as not_read:
                 items += not_read.unknown.known
                 unread = unread or not_read.unknown
         if unread is not None:
-            raise NotRead(Unknown(unread.comes_from, tuple(items)))
+            raise _NotRead(Unknown(unread.comes_from, tuple(items)))
         return {ast.List: list, ast.Tuple: tuple}.get(type(node), _frozen)(items)
 
     def _added(self, node: ast.BinOp, evaluate: Callable[[ast.expr], Any]) -> Any:
@@ -196,16 +196,16 @@ class Evaluator:
         for side in (node.left, node.right):
             try:
                 sides.append(evaluate(side))
-            except NotRead as not_read:
+            except _NotRead as not_read:
                 sides.append(list(not_read.unknown.known))
                 unread = unread or not_read.unknown
         left, right = sides
         if unread is not None:
             known = tuple(left) + tuple(right) if all(isinstance(s, list | tuple) for s in sides) else ()
-            raise NotRead(Unknown(unread.comes_from, known))
+            raise _NotRead(Unknown(unread.comes_from, known))
         if type(left) is type(right) and isinstance(left, str | list | tuple):
             return left + right
-        raise NotRead(Unknown(self._comes_from(node)))
+        raise _NotRead(Unknown(self._comes_from(node)))
 
     def _evaluate_call(self, node: ast.Call, evaluate: Callable[[ast.expr], Any]) -> Any:
         func, args = node.func, node.args
@@ -221,7 +221,7 @@ class Evaluator:
                 return _COLLECTIONS[builtin](items)
         if builtin == "dict" and not args:
             return {keyword.arg: evaluate(keyword.value) for keyword in node.keywords if keyword.arg}
-        raise NotRead(Unknown(self._comes_from(node)))
+        raise _NotRead(Unknown(self._comes_from(node)))
 
     def _comes_from(self, node: ast.expr) -> str:
         """Where a value that is not read comes from, with what the module says about the name it starts from."""
@@ -238,9 +238,9 @@ class Evaluator:
     def _lookup(self, name: str) -> ast.expr:
         bound = self.bound(name)
         if bound is None:
-            raise NotRead(Unknown(f"{name}, which this module does not define"))
+            raise _NotRead(Unknown(f"{name}, which this module does not define"))
         if isinstance(bound, Unknown):
-            raise NotRead(bound)
+            raise _NotRead(bound)
         return bound
 
 
@@ -248,7 +248,7 @@ def _frozen(items: list[Any]) -> frozenset[Any]:
     try:
         return frozenset(items)
     except TypeError:
-        raise NotRead(Unknown("a set of unhashable values")) from None
+        raise _NotRead(Unknown("a set of unhashable values")) from None
 
 
 def comes_from(node: ast.expr) -> str:
