@@ -35,11 +35,9 @@ def read_data_file(path: Path, recommended: Callable[[], Policy], *, explicit: b
         if explicit:
             raise ConfigurationError(f"{path} is a Copier template's questions, not a configuration: lint a project.")
         return []
-    if not explicit and path.stat().st_size > MAX_BYTES:
-        return []
-    text = read_text(path)
-    if not explicit and not _mentions_cors(text):
+    if not explicit and (path.stat().st_size > MAX_BYTES or not _mentions_cors(path)):
         return []  # unrelated files, some with custom tags or templating (mkdocs.yml, Helm charts), are not parsed
+    text = read_text(path)
     loaded = load_text(text, path.suffix, str(path))
     data, lines = loaded.data, loaded.lines
     if not isinstance(data, Mapping):
@@ -94,8 +92,18 @@ def _given(section: Mapping[str, Any], prefix: str, lines: Mapping[str, int]) ->
     return tuple(Setting(name, section[name], lines.get(dotted + name)) for name in POLICY_FIELDS if name in section)
 
 
-def _mentions_cors(text: str) -> bool:
-    return any(name in text for name in (*POLICY_FIELDS, *FIELD_OF, *ANSWERS_MARKERS))
+def _mentions_cors(path: Path) -> bool:
+    """What a file must say to configure CORS: origins (without them CORSMiddleware allows nothing), or Copier's
+    answers markers. Checked on the bytes, before anything is decoded or parsed."""
+    try:
+        with path.open("rb") as stream:
+            raw = stream.read(MAX_BYTES + 1)
+    except OSError:
+        return True  # read_text says why, in one line
+    return any(sign in raw for sign in _SIGNS)
+
+
+_SIGNS = (b"allow_origin", *(marker.encode() for marker in ANSWERS_MARKERS))
 
 
 def is_answers_file(path: Path, data: Mapping[str, Any]) -> bool:

@@ -10,6 +10,7 @@ too, so the middleware order is that of the whole app.
 from __future__ import annotations
 
 import ast
+import os
 from dataclasses import replace
 from pathlib import Path
 
@@ -19,9 +20,13 @@ from fastapi_cors_scaffold.audit.modules import Module, Modules, parse, read_sou
 from fastapi_cors_scaffold.audit.origin_checks import FunctionNode
 from fastapi_cors_scaffold.audit.python_source import read_python
 from fastapi_cors_scaffold.audit.starlette_pins import parameter_order
+from fastapi_cors_scaffold.audit.tree import generated_root
 from fastapi_cors_scaffold.errors import ConfigurationError
 
-CORS_SIGN = b"cors"  # in the lower-cased bytes: CORSMiddleware, cors_allow_origins, BACKEND_CORS_ORIGINS
+CORS_SIGN = b"cors"
+# In the lower-cased bytes of a file that mentions CORS at all: CORSMiddleware, or a settings field named for CORS
+# (cors_allow_origins, BACKEND_CORS_ORIGINS, `cors: CorsSettings`), not the word in a docstring.
+CORS_NAMES = (b"corsmiddleware", b"cors_", b"_cors", b"cors:", b"cors =")
 APP_SIGNS = (b"FastAPI", b"Starlette")
 MAX_CALLER_FILES = 50
 
@@ -35,13 +40,14 @@ class PythonReading:
         self.passed_over: list[Path] = []
         self.read_modules: dict[Path, Module] = {}
 
-    def read(self, file: Path, *, generated_project: bool, explicit: bool) -> list[Configuration]:
-        """The configurations of one file; a file of a tree whose bytes never mention CORS is passed over unparsed."""
+    def read(self, file: Path, *, explicit: bool) -> list[Configuration]:
+        """The configurations of one file; a file of a tree whose bytes never name CORS is passed over unparsed."""
         source = read_source(file)
-        if not explicit and CORS_SIGN not in source.lower():
+        if not explicit and not _names_cors(source):
             self.passed_over.append(file)
             return []
         module = parse(file, source)
+        generated_project = generated_root(file) is not None
         self.modules.add(module)
         found = read_python(file, generated_project=generated_project, order=parameter_order(file), module=module)
         if any(not configuration.informational for configuration in found):
@@ -73,24 +79,30 @@ class PythonReading:
             linked.append(configuration)
         return linked
 
-    def _setup_functions(self, configurations: list[Configuration]) -> set[str]:
-        """Functions that add CORS to an app they are given, where no app of this run reached them."""
-        names = set()
+    def _setup_functions(self, configurations: list[Configuration]) -> dict[str, Path]:
+        """Functions that add CORS to an app they are given, where no app of this run reached them, and the folder
+        their callers may be in (above the top package of the function's module)."""
+        names = {}
         for configuration in configurations:
             module = self.read_modules.get(configuration.file.resolve())
             if module is None or configuration.app is not None or configuration.line is None:
                 continue
             function = _enclosing_function(module.tree, configuration.line)
             if function is not None and function.args.args:
-                names.add(function.name)
+                names[function.name] = _source_root(module.path)
         return names
 
-    def _read_callers(self, names: set[str]) -> None:
+    def _read_callers(self, names: dict[str, Path]) -> None:
         signs = [name.encode() for name in names]
+        roots = tuple(
+            {os.path.join(folder, "") for root in names.values() for folder in (root, os.path.realpath(root))}
+        )
         callers = 0
         for file in self.passed_over:
             if callers >= MAX_CALLER_FILES:
                 break
+            if not os.path.abspath(file).startswith(roots):
+                continue
             try:
                 source = read_source(file)
             except ConfigurationError:
@@ -103,6 +115,19 @@ class PythonReading:
                     continue
                 self.modules.add(module)
                 self.apps += apps_in(module, self.modules)
+
+
+def _names_cors(source: bytes) -> bool:
+    lowered = source.lower()  # one pass, then one scan: cheaper than three scans for each spelling
+    return CORS_SIGN in lowered and any(name in lowered for name in CORS_NAMES)
+
+
+def _source_root(module: Path) -> Path:
+    """The folder imports of `module` start from: above its top package (the last folder with an __init__.py)."""
+    folder = module.absolute().parent
+    while (folder / "__init__.py").is_file() and folder.parent != folder:
+        folder = folder.parent
+    return folder
 
 
 def _enclosing_function(tree: ast.Module, line: int) -> FunctionNode | None:

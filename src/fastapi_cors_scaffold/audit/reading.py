@@ -14,7 +14,7 @@ from typing import Any
 from fastapi_cors_scaffold.audit.data_files import DATA_SUFFIXES, read_data_file
 from fastapi_cors_scaffold.audit.model import Configuration, Reading
 from fastapi_cors_scaffold.audit.python_reading import PythonReading
-from fastapi_cors_scaffold.audit.tree import candidate_files, generated_root, wired_to_settings
+from fastapi_cors_scaffold.audit.tree import candidate_files, wired_to_settings
 from fastapi_cors_scaffold.errors import ConfigurationError
 from fastapi_cors_scaffold.rules.policy import Policy
 
@@ -68,7 +68,7 @@ def _read_file(
     file: Path, recommended: Callable[[], Policy], python: PythonReading, explicit: bool
 ) -> list[Configuration]:
     if file.suffix == ".py":
-        return python.read(file, generated_project=generated_root(file) is not None, explicit=explicit)
+        return python.read(file, explicit=explicit)
     if file.suffix in DATA_SUFFIXES or file.name.startswith(".copier-answers"):
         return read_data_file(file, recommended, explicit=explicit)
     if explicit:
