@@ -43,15 +43,14 @@ READ_SUFFIXES = (".py", *DATA_SUFFIXES)
 def walk(root: Path) -> Iterator[tuple[Path, list[str]]]:
     """Each directory under `root` that may hold a project's own files, with its file names, in a stable order."""
     for directory, directories, files in os.walk(root):
-        here = Path(directory)
         directories[:] = sorted(
             name
             for name in directories
             if name not in SKIPPED_DIRECTORIES
             and not name.endswith(".egg-info")
-            and not (here / name / "pyvenv.cfg").exists()
+            and not os.path.exists(os.path.join(directory, name, "pyvenv.cfg"))
         )
-        yield here, sorted(files)
+        yield Path(directory), sorted(files)
 
 
 def candidate_files(directory: Path) -> Iterator[Path]:
