@@ -1,5 +1,6 @@
 """The table of questions (`questions.QUESTIONS`) against everything that names them: copier.yml, `Policy`, the
-options of `new` and `lint`, the README's list of flags, and the settings and README of a generated service."""
+options of `new` and `lint`, their tables in the CLI reference (docs/cli.md), and the settings and README of a
+generated service."""
 
 from __future__ import annotations
 
@@ -15,9 +16,11 @@ import yaml
 from fastapi_cors_scaffold.cli import app
 from fastapi_cors_scaffold.rules.policy import Policy
 from fastapi_cors_scaffold.rules.questions import CORS, QUESTIONS, Kind, Question
+from tests.support.docs import DOCS, section, table_rows
 from tests.support.paths import REPOSITORY
 from tests.support.rendering import imported_settings
 
+CLI_REFERENCE = DOCS / "cli.md"
 WITH_FLAG = [question for question in QUESTIONS if question.flag]
 # Options that answer no question: how to run, not what to render or judge.
 NEW_OWN = {"--data", "--template", "--defaults", "--quiet", "--help"}
@@ -78,13 +81,18 @@ def test_no_option_answers_a_question_outside_the_table() -> None:
     assert set(options("lint")) - LINT_OWN == cors_flags
 
 
-def test_the_readme_lists_the_flags_of_new() -> None:
-    readme = (REPOSITORY / "README.md").read_text(encoding="utf-8")
-    found = re.search(r"`new DEST`: every question is a flag \((.*?)any other as `--data KEY=VALUE`", readme, re.DOTALL)
-    assert found, "the CLI section no longer lists new's flags"
-    listed = found[1]
+def long_flag(cell: str) -> str | None:
+    """The long flag a cell of the CLI reference names, as `spelled` writes it (`--credentials/--no-credentials`)."""
+    found = re.search(r"`(--[a-z-]+(?:/--[a-z-]+)?)`", cell)
+    return found[1] if found else None
 
-    assert set(re.findall(r"`(--[a-z-]+(?:/--[a-z-]+)?)`", listed)) == {question.spelled for question in WITH_FLAG}
+
+def test_the_cli_reference_maps_each_flag_of_new_to_its_question() -> None:
+    keys = {question.key for question in QUESTIONS}
+    rows = table_rows(section(CLI_REFERENCE.read_text(encoding="utf-8"), "new"))
+    listed = {(long_flag(row[0]), row[1].strip("`")) for row in rows if row[1].strip("`") in keys}
+
+    assert listed == {(question.spelled, question.key) for question in WITH_FLAG}
 
 
 def test_the_generated_service_reads_the_variables_of_the_table(tmp_path: Path) -> None:
@@ -97,10 +105,9 @@ def test_the_generated_service_reads_the_variables_of_the_table(tmp_path: Path) 
     assert documented == {f"{prefix}{question.variable}" for question in CORS}
 
 
-def test_the_readme_lists_the_value_options_of_lint() -> None:
-    readme = (REPOSITORY / "README.md").read_text(encoding="utf-8")
-    found = re.search(r"The value\s+options \((.*?)\) fill in", readme, re.DOTALL)
-    assert found, "the Linting section no longer lists lint's value options"
-    listed = found[1]
+def test_the_cli_reference_lists_the_value_options_of_lint_in_the_tables_order() -> None:
+    fields = {question.field for question in CORS}
+    rows = table_rows(section(CLI_REFERENCE.read_text(encoding="utf-8"), "lint"))
+    listed = [(long_flag(row[0]), row[1].strip("`")) for row in rows if row[1].strip("`") in fields]
 
-    assert re.findall(r"`(--[a-z-]+)`", listed) == [question.flag for question in CORS]
+    assert listed == [(question.spelled, question.field) for question in CORS]

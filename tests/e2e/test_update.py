@@ -1,7 +1,9 @@
 """`copier update` from older template releases: user code survives, recommendations follow, choices stay.
 
-The tests work on a clone of this repository with its real release tags and two more: OLDER, derived from the
-working tree with older recommendations and without a file that NEWEST (the working tree itself) adds.
+The tests work on a clone of this repository with what projects in the wild were made from, tagged — every release
+found in the history (0.1.0) and the last build before the template-owned code moved into `<package>/_cors/` —, and
+two more: OLDER, derived from the working tree with older recommendations and without a file that NEWEST (the
+working tree itself) adds.
 """
 
 from __future__ import annotations
@@ -14,15 +16,28 @@ from typing import Any
 
 import copier
 import pytest
+import yaml
 from copier._types import VcsRef
+from packaging.version import Version
 
+from fastapi_cors_scaffold.projects import history
 from tests.support.git import commit_all, git
 from tests.support.paths import REPOSITORY
-from tests.support.rendering import answers_of, check_project, render
+from tests.support.rendering import answers_of, check_project, render, run
 
 NEW_FILE = "tests/test_home.py"
 OLDER = "0.0.1"
 NEWEST = "1000.0.0"  # the working tree: newer than every real release
+FIRST_RELEASE = "0.1.0"
+# Where the rules sat before they moved into the private _cors/ package.
+RULES_BESIDE_MAIN = "template/src/{{package_name}}/cors_rules.py"
+# The template-owned files each layout put beside the owner's main.py and settings.py.
+OLD_LAYOUTS = {
+    "0.1.0": ["src/my_service/cors.py"],
+    "rules beside main.py": ["src/my_service/cors_rules.py", "src/my_service/cors_messages.json"],
+}
+# Questions a release asked under another name; the later template reads the old answer.
+OLD_NAMES = {"allow_origins": "allowed_origins"}
 
 
 def replace_once(path: Path, old: str, new: str) -> None:
@@ -60,13 +75,31 @@ def copy_working_tree(repository: Path) -> None:
             shutil.copy2(REPOSITORY / name, repository / name)
 
 
+def build_before_cors_package(repository: Path) -> tuple[str, str]:
+    """The last commit whose template put the rules beside main.py, and the version a build of it records (an
+    untagged build names itself `<release>.post<distance>+git-g<sha>`)."""
+    moved = git(repository, "rev-list", "-1", "HEAD", "--", RULES_BESIDE_MAIN)
+    commit = git(repository, "rev-parse", f"{moved}^")
+    release, distance, _ = git(repository, "describe", "--tags", "--long", commit).rsplit("-", 2)
+    return commit, f"{release}.post{distance}+git-g{commit[:12]}"
+
+
+def shipped_tag(template: Path, layout: str) -> str:
+    return FIRST_RELEASE if layout == "0.1.0" else build_before_cors_package(template)[1]
+
+
 @pytest.fixture(scope="module")
 def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A clone of this repository, with its real release tags, and two more: OLDER, derived from the working tree with
-    older recommendations, then NEWEST, the working tree itself."""
+    """A clone of this repository with the releases of its history and the last build before `_cors/` tagged, and two
+    more tags: OLDER, derived from the working tree with older recommendations, then NEWEST, the working tree."""
     repository = tmp_path_factory.mktemp("history") / "template"
     git(REPOSITORY, "clone", "--quiet", "--no-checkout", str(REPOSITORY), str(repository))
     git(repository, "checkout", "--quiet", "-B", "releases")
+    for version, commit in history.releases(repository / ".git").items():
+        git(repository, "tag", "--force", version, commit)
+    assert FIRST_RELEASE in git(repository, "tag").split(), "the history lost its first release"
+    commit, version = build_before_cors_package(repository)
+    git(repository, "tag", version, commit)
     for release in (OLDER, NEWEST):
         copy_working_tree(repository)
         if release == OLDER:
@@ -97,6 +130,12 @@ def settings_of(project: Path) -> str:
 
 def edit(path: Path, change: Callable[[str], str]) -> None:
     path.write_text(change(path.read_text()))
+
+
+def as_asked_by(template: Path, tag: str, answers: dict[str, Any]) -> dict[str, Any]:
+    """The answers under the names the release at `tag` asked them."""
+    questions = yaml.safe_load(git(template, "show", f"{tag}:copier.yml"))
+    return {OLD_NAMES.get(key, key) if key not in questions else key: value for key, value in answers.items()}
 
 
 USER_ENDPOINT = """
@@ -215,15 +254,50 @@ def without_commit(project: Path) -> dict[str, str]:
 def test_every_older_release_updates_to_a_fresh_generation(
     template: Path, tmp_path: Path, answers_given: dict[str, Any]
 ) -> None:
-    tags = git(template, "tag", "--sort=version:refname").split()
+    tags = sorted(git(template, "tag").split(), key=Version)
     newest = tags[-1]
+    assert len(tags) >= 4, tags
     fresh = generate(template, tmp_path / "fresh", newest, answers_given)
     for tag in tags[:-1]:
-        project = generate(template, tmp_path / f"from-{tag}", tag, answers_given)
+        project = generate(template, tmp_path / f"from-{tag}", tag, as_asked_by(template, tag, answers_given))
 
         update(project)
 
         assert without_commit(project) == without_commit(fresh), f"updating from {tag} differs from a fresh {newest}"
+
+
+OWNER_README = "## Deployment notes\n\nWe run behind the company proxy.\n\n"
+
+
+@pytest.mark.parametrize("layout", OLD_LAYOUTS)
+def test_an_update_moves_the_template_code_into_cors_and_keeps_the_owners(
+    template: Path, tmp_path: Path, mypy_cache: Path, layout: str
+) -> None:
+    """Copier deletes what the newer template no longer renders; the owner's endpoint, tests and README stay."""
+    project = generate(template, tmp_path / "service", shipped_tag(template, layout))
+    assert all((project / name).is_file() for name in OLD_LAYOUTS[layout])
+    main = project / "src" / "my_service" / "main.py"
+    edit(main, lambda text: text + USER_ENDPOINT)
+    (project / "tests" / "test_users.py").write_text(USER_TEST)
+    readme = project / "README.md"
+    heading = "## Updating from the template"
+    edit(readme, lambda text: text.replace(heading, OWNER_README + heading, 1))
+    commit_all(project, "owner's work")
+
+    update(project)
+
+    assert answers_of(project)["_commit"] == NEWEST
+    assert [name for name in OLD_LAYOUTS[layout] if (project / name).exists()] == []
+    owned = project / "src" / "my_service" / "_cors"
+    assert sorted(path.name for path in owned.iterdir()) == ["__init__.py", "checks.py", "messages.json"]
+    assert USER_ENDPOINT.strip() in main.read_text()
+    assert (project / "tests" / "test_users.py").read_text() == USER_TEST
+    assert OWNER_README in readme.read_text()
+    assert "_cors/` is template-owned" in readme.read_text()
+    assert not list(project.rglob("*.rej"))
+    markers = run(["git", "diff", "--check"], project)
+    assert markers.returncode == 0, markers.stdout
+    check_project(project, mypy_cache)
 
 
 def test_changing_an_answer_changes_only_the_cors_configuration(

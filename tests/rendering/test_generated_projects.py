@@ -3,6 +3,7 @@ checks for a matrix of answers)."""
 
 from __future__ import annotations
 
+import ast
 import json
 import re
 from pathlib import Path
@@ -67,6 +68,37 @@ def test_the_service_carries_the_packages_rules_unchanged(tmp_path: Path) -> Non
         assert shipped.read_bytes() == (package / name).read_bytes()
     assert (owned / "checks.py").read_text().startswith('"""Template-owned')
     assert "Template-owned" in json.loads((owned / "messages.json").read_text())["_about"]
+
+
+def private_imports(path: Path) -> list[str]:
+    """The private modules and names that a Python file imports, as written (`._cors`, `helpers._cache`)."""
+    found = []
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.Import):
+            imported = [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom):
+            module = "." * node.level + (node.module or "")
+            imported = [module] + [f"{module}.{alias.name}" for alias in node.names]
+        else:
+            continue
+        found += [name for name in imported if re.search(r"(^|\.)_(?!_)", name)]
+    return found
+
+
+def test_template_owned_code_is_in_cors_and_the_owners_code_uses_its_public_names(tmp_path: Path) -> None:
+    project = render(tmp_path / "service")
+    package = project / "src" / "my_service"
+    listed = re.search(r"^__all__ = (\[.*\])$", (package / "_cors" / "__init__.py").read_text(), re.MULTILINE)
+    assert listed, "_cors/__init__.py lists its public names in __all__"
+    public = {"._cors"} | {f"._cors.{name}" for name in ast.literal_eval(listed[1])}
+    files = sorted(path.name for path in package.iterdir())
+
+    assert files == ["__init__.py", "_cors", "main.py", "py.typed", "settings.py"]
+    for path in package.glob("*.py"):
+        assert set(private_imports(path)) <= public, path.name
+    assert private_imports(package / "settings.py"), "the settings check the policy with the template's rules"
+    for path in (project / "tests").glob("*.py"):
+        assert private_imports(path) == [], path.name
 
 
 def test_methods_typed_as_text_become_a_list_everywhere(tmp_path: Path) -> None:

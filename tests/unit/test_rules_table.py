@@ -16,7 +16,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from fastapi_cors_scaffold.rules import checks
-from tests.support.paths import REPOSITORY
+from tests.support.docs import DOCS, table_rows
 from tests.support.table import IDS, INVALID_ORIGINS, ROWS, SETTINGS, VALID_ORIGINS, Row, first_problem
 
 
@@ -88,9 +88,39 @@ def test_a_well_formed_origin_is_accepted(scheme: str, host: str) -> None:
         assert checks.origin_problem(origin) is None
 
 
-def test_the_readme_lists_exactly_the_rules() -> None:
-    readme = (REPOSITORY / "README.md").read_text()
-    section = readme.split("## The rules\n", 1)[1].split("\n## ", 1)[0]
-    listed = set(re.findall(r"`([a-z_0-9]+\.[a-z_0-9]+)`", section)) - {"checks.py", "messages.json"}
+def rules_page() -> dict[str, list[str]]:
+    """The rows of docs/rules.md's tables, by the rule each names in its first cell."""
+    rows = table_rows((DOCS / "rules.md").read_text())
+    named = [row for row in rows if re.fullmatch(r"`[a-z_0-9]+\.[a-z_0-9]+`", row[0])]
+    keys = [row[0].strip("`") for row in named]
+    assert len(keys) == len(set(keys)), "a rule listed twice"
+    return {key: row[1:] for key, row in zip(keys, named, strict=True)}
 
-    assert listed == {key for key in checks.MESSAGES if not key.startswith("_")}
+
+def written(row: Row) -> set[str]:
+    """The changed values of a row as a page writes them: each item of a list, the list comma-separated, a scalar."""
+    values = set()
+    for value in row.changed.values():
+        if isinstance(value, list):
+            values |= {str(item) for item in value} | {", ".join(map(str, value))}
+        else:
+            values.add(str(value))
+    return values
+
+
+def test_the_rules_page_lists_exactly_the_rules() -> None:
+    assert set(rules_page()) == {key for key in checks.MESSAGES if not key.startswith("_")}
+
+
+def test_each_example_on_the_rules_page_is_a_row_its_rule_refuses() -> None:
+    examples = {rule: cells[1].strip("`") for rule, cells in rules_page().items() if len(cells) > 1 and cells[1]}
+
+    assert len(examples) >= 40
+    for rule, example in examples.items():
+        assert any(rule in (row.rule, row.production) and example in written(row) for row in ROWS), (rule, example)
+
+
+def test_the_rules_page_names_the_rules_the_questionnaire_accepts() -> None:
+    marked = {rule for rule, cells in rules_page().items() if "not by the questionnaire" in cells[0]}
+
+    assert marked == {row.rule for row in ROWS if row.python_only}

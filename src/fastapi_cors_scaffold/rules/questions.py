@@ -1,9 +1,9 @@
-"""The template's questions, one row each: the Copier key, `new`'s flag, the `Policy` field and the environment
-variable of the generated service, and the kind of answer; and how answers become a `Policy`.
+"""The template's questions, one row each: the Copier key, `new`'s flag (with its help), the `Policy` field and the
+environment variable of the generated service, and the kind of answer; and how answers become a `Policy`.
 
-Every mapping between these names (flags to answers, answers to a policy, the flag an error names) is derived from
-this table, so a question is added or renamed in one row. Tests hold copier.yml, the commands' signatures, the
-README's lists of flags and the generated settings to it.
+Every mapping between these names (the commands' options, flags to answers, answers to a policy, the flag an error
+names) is derived from this table, so a question is added or renamed in one row. Tests hold copier.yml, the CLI
+reference (docs/cli.md) and the generated settings to it.
 """
 
 from __future__ import annotations

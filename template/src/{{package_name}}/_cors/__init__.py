@@ -1,7 +1,7 @@
-"""Template-owned (fastapi-cors-scaffold): the CORS rules this service is checked against at start-up.
+"""Template-owned (fastapi-cors-scaffold): the cross-origin code this service runs, one module a concern.
 
-`copier update` replaces everything in this package; do not edit it. The service's own code uses only the names
-below.
+`copier update` replaces this whole package; do not edit it. The service's own code imports only the names in
+`__all__`, from here.
 """
 
 from .checks import Problem, policy_problems, production_problems, split_list
