@@ -10,9 +10,10 @@ from typing import Any
 
 import pytest
 
+from fastapi_cors_scaffold.audit.report import RULES, UNREAD_RULE
 from fastapi_cors_scaffold.rules.checks import MESSAGES
 from tests.support.cli import invoke
-from tests.support.paths import DATA
+from tests.support.paths import DATA, REPOSITORY
 
 CORPUS = DATA / "lint_corpus"
 
@@ -175,3 +176,9 @@ def test_sarif_rule_ids_are_rules_not_settings_and_lints_own_ids_are_apart(monke
     lints_own = {rule for rule in ids if rule not in MESSAGES}
     assert lints_own and all(rule["shortDescription"]["text"] for rule in run["tool"]["driver"]["rules"])
     assert {result["ruleId"] for result in run["results"]} == set(ids)
+
+
+def test_the_linting_page_names_every_rule_of_lints_own() -> None:
+    page = (REPOSITORY / "docs" / "linting.md").read_text()
+
+    assert [rule for rule in [*RULES, UNREAD_RULE] if f"`{rule}`" not in page] == []
