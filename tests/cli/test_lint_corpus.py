@@ -65,7 +65,7 @@ EXPECTED: dict[str, list[tuple[int | None, list[tuple[str, str, str]], list[str]
     "order/cors_last.py": [(12, [], [])],
     "order/constructor_first.py": [(10, [], [])],
     # WebSocket routes of an app with credentials and no Origin check; checked ones pass.
-    "websockets/unchecked.py": [(7, [("warning", "websocket", "/ws/chat")], [])],
+    "websockets/unchecked.py": [(9, [("warning", "websocket", "/ws/chat")], [])],
     "websockets/routers": [(7, [("warning", "websocket", "/chat/ws")], [])],
     "websockets/checked.py": [(9, [], [])],
     "websockets/dependency.py": [(17, [], [])],

@@ -32,15 +32,21 @@ class Loaded:
     lines: dict[str, int] = field(default_factory=dict)
 
 
-def read_text(path: Path) -> str:
-    """The file's text, refused past `MAX_BYTES` without reading the rest."""
+def read_bytes(path: Path, limit: int, kind: str) -> bytes:
+    """The file's bytes, refused past `limit` without reading the rest; `kind` names what such a file is."""
     try:
         with path.open("rb") as stream:
-            raw = stream.read(MAX_BYTES + 1)
+            raw = stream.read(limit + 1)
     except OSError as error:
         raise ConfigurationError(f"{path} cannot be read: {error.strerror or error}") from None
-    if len(raw) > MAX_BYTES:
-        raise DataLimitError(f"{path} is larger than {MAX_BYTES:,} bytes, the most a configuration file is read to.")
+    if len(raw) > limit:
+        raise DataLimitError(f"{path} is larger than {limit:,} bytes, the most a {kind} is read to.")
+    return raw
+
+
+def read_text(path: Path) -> str:
+    """The file's text, refused past `MAX_BYTES`."""
+    raw = read_bytes(path, MAX_BYTES, "configuration file")
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError as error:

@@ -12,7 +12,7 @@ import ast
 from dataclasses import dataclass
 from pathlib import Path
 
-from fastapi_cors_scaffold.audit.loading import MAX_BYTES
+from fastapi_cors_scaffold.audit.loading import MAX_BYTES, read_bytes
 from fastapi_cors_scaffold.audit.values import Evaluator, Scope, scope_of
 from fastapi_cors_scaffold.errors import ConfigurationError
 
@@ -49,14 +49,7 @@ MAX_SOURCE_BYTES = MAX_BYTES * 4
 
 def read_source(path: Path) -> bytes:
     """A module's bytes, refused past `MAX_SOURCE_BYTES` (generated or minified code, not an app's source)."""
-    try:
-        with path.open("rb") as stream:
-            source = stream.read(MAX_SOURCE_BYTES + 1)
-    except OSError as error:
-        raise ConfigurationError(f"{path} cannot be read: {error.strerror or error}") from None
-    if len(source) > MAX_SOURCE_BYTES:
-        raise ConfigurationError(f"{path} is larger than {MAX_SOURCE_BYTES:,} bytes, the most a module is read to.")
-    return source
+    return read_bytes(path, MAX_SOURCE_BYTES, "module")
 
 
 def parse(path: Path, source: bytes | None = None) -> Module:

@@ -3,13 +3,10 @@
 from fastapi import FastAPI, WebSocket
 from fastapi.middleware.cors import CORSMiddleware
 
-app = FastAPI()
-app.add_middleware(
-    CORSMiddleware,
-    allow_origins=["https://app.example.com"],
-    allow_credentials=True,
-    allow_methods=["GET", "POST"],
-)
+FRONT_END = "https://chat.example.com"
+
+app = FastAPI(title="Chat")
+app.add_middleware(CORSMiddleware, allow_origins=[FRONT_END], allow_credentials=True, allow_methods=["GET"])
 
 
 @app.websocket("/ws/chat")

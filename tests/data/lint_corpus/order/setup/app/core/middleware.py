@@ -7,8 +7,8 @@ from fastapi.middleware.cors import CORSMiddleware
 def install_middleware(app: FastAPI) -> None:
     app.add_middleware(
         CORSMiddleware,
-        allow_origins=["https://app.example.com"],
+        allow_origins=["https://billing.example.com"],
         allow_credentials=True,
-        allow_methods=["*"],
-        allow_headers=["*"],
+        allow_methods=["GET", "POST", "PUT"],
+        allow_headers=["Authorization"],
     )
