@@ -14,6 +14,7 @@ from fastapi_cors_scaffold.audit.report import RULES, UNREAD_RULE
 from fastapi_cors_scaffold.rules.checks import MESSAGES
 from tests.support.cli import invoke
 from tests.support.paths import DATA, REPOSITORY
+from tests.support.rendering import render
 
 CORPUS = DATA / "lint_corpus"
 
@@ -182,3 +183,26 @@ def test_the_linting_page_names_every_rule_of_lints_own() -> None:
     page = (REPOSITORY / "docs" / "linting.md").read_text()
 
     assert [rule for rule in [*RULES, UNREAD_RULE] if f"`{rule}`" not in page] == []
+
+
+def test_a_generated_project_wraps_cors_around_everything_added_later(tmp_path: Path) -> None:
+    project = render(tmp_path / "service", {"allow_origins": ["https://app.example.com"]})
+    main = project / "src" / "my_service" / "main.py"
+    guarded = "CrossOriginGuard" in main.read_text()
+    main.write_text(
+        main.read_text().replace(
+            "    return app\n",
+            "    app.add_middleware(TrustedHostMiddleware, allowed_hosts=['api.example.com'])\n\n"
+            "    @app.websocket('/ws')\n"
+            "    async def updates(websocket: WebSocket) -> None:\n"
+            "        await websocket.accept()\n\n"
+            "    return app\n",
+        )
+    )
+
+    _, found = findings(str(project))
+
+    assert by_rule(found, "middleware.before_cors") == []
+    # The service's cross-origin guard (issue 18) protects a route added like this one; without it, it is open.
+    routes = [(route["value"], route["severity"]) for route in by_rule(found, "websocket.origin_unchecked")]
+    assert routes == ([] if guarded else [("/ws", "warning")])
