@@ -206,3 +206,15 @@ def test_a_generated_project_wraps_cors_around_everything_added_later(tmp_path: 
     # The service's cross-origin guard (issue 18) protects a route added like this one; without it, it is open.
     routes = [(route["value"], route["severity"]) for route in by_rule(found, "websocket.origin_unchecked")]
     assert routes == ([] if guarded else [("/ws", "warning")])
+
+
+@pytest.mark.parametrize("output", ["text", "json", "sarif"])
+def test_values_are_cut_to_a_readable_length_in_every_format(tmp_path: Path, output: str) -> None:
+    huge = "https://" + "a" * 200_000 + ".example.com"
+    origins = [huge, "*", *(f"https://app{number}.example.com" for number in range(5_000))]
+    (tmp_path / "cors.json").write_text(json.dumps({"allow_origins": origins, "allow_credentials": True, "max_age": []}))
+
+    result = invoke("lint", str(tmp_path / "cors.json"), "--format", output)
+
+    assert result.exit_code == 1
+    assert huge not in result.stdout and len(result.stdout) < 30_000

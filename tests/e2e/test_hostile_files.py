@@ -1,6 +1,7 @@
-"""Hostile data files, read by the installed command in a process whose memory and CPU time are capped, so that a
-regression fails here instead of eating the machine: nested YAML anchors, and JSON, TOML and YAML nested 100,000
-deep. Each is one line and exit 2 for `lint` and `update`, that project's failure in a fleet, and a note in a tree."""
+"""Hostile files, read by the installed command in a process whose memory and CPU time are capped, so that a
+regression fails here instead of eating the machine: nested YAML anchors, JSON, TOML and YAML nested 100,000 deep,
+and Python expressions nested deeper than a recursive reader goes. Each is one line and exit 2 for `lint` and
+`update`, that project's failure in a fleet, and a note in a tree."""
 
 from __future__ import annotations
 
@@ -33,6 +34,8 @@ HOSTILE = {
     "deep.json": '{"allow_origins": ' + "[" * DEPTH + "]" * DEPTH + "}",
     "deep.toml": "allow_origins = " + "[" * DEPTH + "]" * DEPTH + "\n",
     "deep.yaml": "allow_origins: " + "[" * DEPTH + "]" * DEPTH + "\n",
+    # Python parses this, but a reader that recursed over it would not.
+    "deep.py": "from starlette.middleware.cors import CORSMiddleware\nORIGINS = " + " + ".join(["'a'"] * 2_000) + "\n",
 }
 
 

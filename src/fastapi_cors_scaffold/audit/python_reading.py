@@ -49,10 +49,13 @@ class PythonReading:
         module = parse(file, source)
         generated_project = generated_root(file) is not None
         self.modules.add(module)
-        found = read_python(file, generated_project=generated_project, order=parameter_order(file), module=module)
-        if any(not configuration.informational for configuration in found):
-            self.read_modules[file.resolve()] = module
-            self.apps += apps_in(module, self.modules)
+        try:
+            found = read_python(file, generated_project=generated_project, order=parameter_order(file), module=module)
+            if any(not configuration.informational for configuration in found):
+                self.read_modules[file.resolve()] = module
+                self.apps += apps_in(module, self.modules)
+        except RecursionError:  # expressions Python parses, nested deeper than a reader can walk them
+            raise ConfigurationError(f"{file} is not read: its expressions nest too deeply.") from None
         return found
 
     def link(self, configurations: list[Configuration]) -> list[Configuration]:
@@ -111,10 +114,10 @@ class PythonReading:
                 callers += 1
                 try:
                     module = parse(file, source)
-                except ConfigurationError:
+                    self.modules.add(module)
+                    self.apps += apps_in(module, self.modules)
+                except (ConfigurationError, RecursionError):
                     continue
-                self.modules.add(module)
-                self.apps += apps_in(module, self.modules)
 
 
 def _names_cors(source: bytes) -> bool:

@@ -41,11 +41,11 @@ def show_audits(console: Console, audits: list[Audit], notes: list[str], output:
 def print_audits(console: Console, audits: list[Audit], notes: list[str]) -> None:
     """One section per configuration, one block per finding (severity, setting and value; the problem; the fix)."""
     for note in notes:
-        console.print(Text(f"Note: {note}", style="cyan"))
+        console.print(Text(f"Note: {_cut(note)}", style="cyan"))
     for number, audit in enumerate(audits):
         if number or notes:
             console.print()
-        console.print(Text(f"CORS configuration at {audit.configuration.source}", style="bold"))
+        console.print(Text(f"CORS configuration at {_cut(audit.configuration.source)}", style="bold"))
         for unread in audit.unread:
             console.print(Text(f"Not read: {_unread_sentence(unread)}", style="cyan"))
         for finding in audit.findings:
@@ -73,8 +73,8 @@ def audits_json(audits: list[Audit], notes: list[str]) -> dict[str, Any]:
             {
                 "file": str(audit.configuration.file),
                 "line": audit.configuration.line,
-                "kind": audit.configuration.kind,
-                "source": audit.configuration.source,
+                "kind": _cut(audit.configuration.kind),
+                "source": _cut(audit.configuration.source),
                 "informational": audit.configuration.informational,
                 "unread": [_unread_json(unread) for unread in audit.unread],
                 "errors": _count([audit], Severity.ERROR),
@@ -82,7 +82,7 @@ def audits_json(audits: list[Audit], notes: list[str]) -> dict[str, Any]:
             }
             for audit in audits
         ],
-        "notes": notes,
+        "notes": [_cut(note) for note in notes],
         "errors": _count(audits, Severity.ERROR),
         "warnings": _count(audits, Severity.WARNING),
         "unread": sum(len(audit.unread) for audit in audits),
