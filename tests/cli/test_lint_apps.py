@@ -212,7 +212,8 @@ def test_a_generated_project_wraps_cors_around_everything_added_later(tmp_path: 
 def test_values_are_cut_to_a_readable_length_in_every_format(tmp_path: Path, output: str) -> None:
     huge = "https://" + "a" * 200_000 + ".example.com"
     origins = [huge, "*", *(f"https://app{number}.example.com" for number in range(5_000))]
-    (tmp_path / "cors.json").write_text(json.dumps({"allow_origins": origins, "allow_credentials": True, "max_age": []}))
+    settings = {"allow_origins": origins, "allow_credentials": True, "max_age": []}
+    (tmp_path / "cors.json").write_text(json.dumps(settings))
 
     result = invoke("lint", str(tmp_path / "cors.json"), "--format", output)
 
