@@ -89,7 +89,8 @@ def keyword_findings(configuration: Configuration) -> list[Finding]:
 
 
 def _answers(layer: Layer) -> bool:
-    return layer.name.split(".")[-1] not in PASS_THROUGH
+    """Whether a layer may answer a trusted page's preflight itself; an origin guard refuses only untrusted ones."""
+    return layer.name.split(".")[-1] not in PASS_THROUGH and not layer.origin_check
 
 
 def _where(configuration: Configuration, file: Path, line: int) -> tuple[int | None, str]:
