@@ -25,8 +25,10 @@ RULES = {
     PRIVATE_NETWORK: "allow_private_network answers a preflight Chromium no longer sends",
     POSITIONAL_ORDER: "Positional arguments to CORSMiddleware, read in one Starlette's parameter order",
 }
-# Middleware that never answers a request itself: outside CORS, it cannot swallow a preflight.
-PASS_THROUGH = frozenset({"GZipMiddleware", "SessionMiddleware", "ProxyHeadersMiddleware"})
+# Middleware and adapters that never answer a request themselves: outside CORS, they cannot swallow a preflight.
+PASS_THROUGH = frozenset(
+    {"GZipMiddleware", "SessionMiddleware", "ProxyHeadersMiddleware", "SentryAsgiMiddleware", "Mangum"}
+)
 _WRAP_FIX = (
     "Add CORSMiddleware last (add_middleware runs the last added first), list it first in middleware=[...], or wrap "
     "the whole stack as the generated projects do (a FastAPI subclass whose build_middleware_stack returns "

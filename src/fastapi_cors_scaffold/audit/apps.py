@@ -14,6 +14,7 @@ import ast
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 
+from fastapi_cors_scaffold.audit.app_classes import APP_CLASSES, is_app_class, stack_wrappers
 from fastapi_cors_scaffold.audit.model import App, Layer, WebSocketRoute
 from fastapi_cors_scaffold.audit.modules import Found, Module, Modules
 from fastapi_cors_scaffold.audit.origin_checks import (
@@ -26,11 +27,9 @@ from fastapi_cors_scaffold.audit.origin_checks import (
 from fastapi_cors_scaffold.audit.python_source import cors_names, names_cors
 from fastapi_cors_scaffold.audit.values import Evaluator, statements
 
-APP_CLASSES = frozenset({"FastAPI", "Starlette"})
 ROUTER_CLASSES = frozenset({"APIRouter", "Router"})
 WEBSOCKET_DECORATORS = frozenset({"websocket", "websocket_route"})
 WEBSOCKET_ADDERS = frozenset({"add_api_websocket_route", "add_websocket_route"})
-STACK_METHOD = "build_middleware_stack"
 _MAX_DEPTH = 4
 
 
@@ -100,10 +99,10 @@ class _Builder:
         wrappers: list[Layer] | None = None
         if written.split(".")[-1] in APP_CLASSES:
             wrappers = []
-        else:
+        elif _is_class_name(written):
             found = self.modules.follow(self.module, written)
-            if found is not None and isinstance(found.node, ast.ClassDef) and _is_app_class(found, self.modules):
-                wrappers = _stack_wrappers(found, self.modules)
+            if found is not None and isinstance(found.node, ast.ClassDef) and is_app_class(found, self.modules):
+                wrappers = stack_wrappers(found, self.modules)
         if wrappers is None:
             return None
         names = _names(targets)
@@ -188,7 +187,7 @@ class _Builder:
     def _wrapped(self, call: ast.Call, names: dict[str, _AppState], module: Module) -> _AppState | None:
         """`outer = SomeMiddleware(app, ...)`: a layer around everything the app runs."""
         first = call.args[0] if call.args else next((k.value for k in call.keywords if k.arg == "app"), None)
-        if not (isinstance(first, ast.Name) and first.id in names):
+        if not (isinstance(first, ast.Name) and first.id in names and _is_class_name(ast.unparse(call.func))):
             return None
         state = names[first.id]
         state.wrappers.insert(0, self._layer(call.func, call.lineno, module))
@@ -336,60 +335,10 @@ def _either(one: bool | None, other: bool | None) -> bool | None:
     return None if one is None or other is None else False
 
 
+def _is_class_name(written: str) -> bool:
+    """Classes are named in CapWords: a call of anything else makes neither an app nor a middleware."""
+    return written.split(".")[-1][:1].isupper()
+
+
 def _names(targets: Iterable[ast.expr]) -> list[str]:
     return [target.id for target in targets if isinstance(target, ast.Name)]
-
-
-def _is_app_class(found: Found, modules: Modules, depth: int = 0) -> bool:
-    """A class that is (or derives from) FastAPI or Starlette, followed through the tree."""
-    node = found.node
-    if not isinstance(node, ast.ClassDef) or depth > _MAX_DEPTH:
-        return False
-    for base in node.bases:
-        written = ast.unparse(base)
-        if written.split(".")[-1] in APP_CLASSES:
-            return True
-        parent = modules.follow(found.module, written)
-        if parent is not None and _is_app_class(parent, modules, depth + 1):
-            return True
-    return False
-
-
-def _stack_wrappers(found: Found, modules: Modules) -> list[Layer]:
-    """The layers a `build_middleware_stack` override wraps around the stack Starlette builds, outermost first."""
-    assert isinstance(found.node, ast.ClassDef)
-    method = next(
-        (node for node in found.node.body if isinstance(node, FunctionNode) and node.name == STACK_METHOD), None
-    )
-    if method is None:
-        return []
-    module = found.module
-    cors = cors_names(module)[0]
-    chains: dict[str, list[Layer]] = {}
-
-    def chain(node: ast.expr | None) -> list[Layer] | None:
-        if isinstance(node, ast.Name):
-            return chains.get(node.id)
-        if not isinstance(node, ast.Call):
-            return None
-        if isinstance(node.func, ast.Attribute) and node.func.attr == STACK_METHOD:
-            return []
-        inner = chain(node.args[0] if node.args else next((k.value for k in node.keywords if k.arg == "app"), None))
-        if inner is None:
-            return None
-        name = ast.unparse(node.func)
-        if names_cors(node.func, cors):
-            return [Layer(name, module.path, node.lineno, cors=True), *inner]
-        guard = middleware_checks_origin(modules.follow(module, name), name, module, modules)
-        return [Layer(name, module.path, node.lineno, origin_check=guard), *inner]
-
-    result: list[Layer] = []
-    for statement in statements(method.body):
-        if isinstance(statement, ast.Assign) and len(statement.targets) == 1:
-            target = statement.targets[0]
-            found_chain = chain(statement.value)
-            if isinstance(target, ast.Name) and found_chain is not None:
-                chains[target.id] = found_chain
-        elif isinstance(statement, ast.Return):
-            result = chain(statement.value) or result
-    return result
