@@ -119,6 +119,7 @@ def test_positional_arguments_follow_the_starlette_a_project_pins(tmp_path: Path
     ("file", "text"),
     [
         ("pyproject.toml", '[project]\ndependencies = ["starlette==0.46.2"]\n'),
+        ("pyproject.toml", '[project]\ndependencies = ["fastapi[standard]>=0.110, <0.120"]\n'),
         ("uv.lock", 'version = 1\n\n[[package]]\nname = "starlette"\nversion = "0.50.0"\n'),
         ("Pipfile.lock", '{"default": {"fastapi": {"hashes": [], "version": "==0.110.0"}}}'),
         ("requirements-prod.txt", "starlette<0.51\n"),
@@ -219,3 +220,13 @@ def test_values_are_cut_to_a_readable_length_in_every_format(tmp_path: Path, out
 
     assert result.exit_code == 1
     assert huge not in result.stdout and len(result.stdout) < 30_000
+
+
+def test_a_range_open_to_todays_starlette_keeps_todays_order(tmp_path: Path) -> None:
+    shutil.copy(CORPUS / "starlette_051/pinned/main.py", tmp_path / "main.py")
+    (tmp_path / "requirements.txt").write_text("fastapi>=0.110\nstarlette>=0.40,<2\n")
+
+    _, found = findings(str(tmp_path))
+
+    (said,) = by_rule(found, "arguments.positional_order")
+    assert "Starlette 0.51 or later" in said["message"]

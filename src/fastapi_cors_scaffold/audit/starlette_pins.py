@@ -14,15 +14,20 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+from packaging.specifiers import InvalidSpecifier, SpecifierSet
+
 from fastapi_cors_scaffold.audit.loading import read_text
 from fastapi_cors_scaffold.errors import ConfigurationError
 
 # The first release of each that can run a Starlette with `allow_private_network`: FastAPI capped Starlette below
 # 0.51 until its range was widened to `<1.0.0`, after 0.124.
-FIRST_CURRENT = {"starlette": (0, 51), "fastapi": (0, 125)}
+FIRST_CURRENT = {"starlette": "0.51", "fastapi": "0.125"}
+_LATER = ("0.99", "1.0", "1.99", "2.0", "99.0")  # versions a range open above the first current one would allow
 REQUIREMENT_FILES = ("pyproject.toml", "uv.lock", "poetry.lock", "Pipfile.lock", "Pipfile")
-# `starlette==0.46.2`, `fastapi[standard]<0.120`, `"starlette~=0.45"`: the bounds that cap a version.
-_PIN = re.compile(r"(?i)(?<![\w-])(starlette|fastapi)(?:\[[^\]]*\])?[\"']?\s*(==|~=|<=|<)\s*(\d+(?:\.\d+)+)")
+# `starlette==0.46.2`, `fastapi[standard]>=0.110,<0.120`, `"starlette~=0.45"`: a name and its version specifiers.
+_PIN = re.compile(
+    r"(?i)(?<![\w-])(starlette|fastapi)(?:\[[^\]]*\])?\s*((?:[=~<>!]=?|===)\s*[\w.*+!-]+(?:\s*,\s*(?:[=~<>!]=?|===)\s*[\w.*+!-]+)*)"
+)
 # uv.lock and poetry.lock: `name = "starlette"` followed by `version = "0.46.2"`.
 _LOCKED = re.compile(r'(?im)^name\s*=\s*"(starlette|fastapi)"\s*\nversion\s*=\s*"(\d+(?:\.\d+)+)"')
 # Pipfile.lock: `"starlette": {"hashes": [...], "version": "==0.46.2"}`.
@@ -75,12 +80,18 @@ def _pinned(files: list[Path]) -> ParameterOrder | None:
         except ConfigurationError:
             continue
         locked = _LOCKED.findall(text) + _PIPFILE_LOCKED.findall(text)
-        pins = [(name, "==", version) for name, version in locked] + _PIN.findall(text)
-        for name, operator, version in pins:
-            number = tuple(int(part) for part in version.split(".")[:2])
-            first = FIRST_CURRENT[name.lower()]
-            if number < first or (operator == "<" and number <= first):
-                return ParameterOrder(
-                    _OLD, f"Starlette before 0.51, as {path.name} pins {name.lower()}{operator}{version}"
-                )
+        pins = [(name, f"=={version}") for name, version in locked] + _PIN.findall(text)
+        for name, specifiers in pins:
+            if _caps_below(specifiers, FIRST_CURRENT[name.lower()]):
+                said = f"{name.lower()}{specifiers.replace(' ', '')}"
+                return ParameterOrder(_OLD, f"Starlette before 0.51, as {path.name} pins {said}")
     return None
+
+
+def _caps_below(specifiers: str, first: str) -> bool:
+    """Whether the specifiers allow no version from `first` on: `==0.46.2`, `<0.51`, `>=0.110,<0.120`, `~=0.50.0`."""
+    try:
+        allowed = SpecifierSet(specifiers)
+    except InvalidSpecifier:
+        return False
+    return not any(allowed.contains(version, prereleases=True) for version in (first, *_LATER))
