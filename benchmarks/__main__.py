@@ -4,7 +4,8 @@
     python -m benchmarks --quick         # one short run of everything, to check that it works
     python -m benchmarks --only generation,tests --runs 7 --json /tmp/results.json
 
-Needs: this repository installed with its dev extras in the running Python, git, and wrk (Debian package `wrk`).
+Needs: this repository installed with its dev extras in the running Python, git, and wrk (Debian package `wrk`); the
+lint figure needs the bench extra too (Semgrep): `pip install -e ".[dev,bench]"`.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from benchmarks.environments import ENVIRONMENTS, Installed, install
 from benchmarks.fleet import fleet
 from benchmarks.generation import generation
 from benchmarks.harness import Options, Row, Unavailable, run
+from benchmarks.lint import lint
 from benchmarks.origins import origins
 from benchmarks.report import machine, table, verdict
 from benchmarks.service import service
@@ -31,7 +33,7 @@ from benchmarks.suite import suite
 from benchmarks.templates import copier_copy, release_of_working_tree
 from benchmarks.update import update
 
-FIGURES = ("generation", "cli", "tests", "service", "origins", "update", "fleet")
+FIGURES = ("generation", "cli", "tests", "service", "origins", "update", "fleet", "lint")
 RESULTS = Path(__file__).resolve().parent / "results.json"
 
 
@@ -72,6 +74,7 @@ def measure(options: Options) -> list[Row]:
         copy_seconds = copied[0].value if copied and copied[0].unit == "s" else None
         figure("update", lambda: update(work, template, copy_seconds, options))
         figure("fleet", lambda: fleet(work, options))
+        figure("lint", lambda: lint(work, options))
     return rows
 
 

@@ -62,12 +62,14 @@ def clean_env(extra: Mapping[str, str] | None = None) -> dict[str, str]:
     return {**env, **GIT_IDENTITY, **(extra or {})}
 
 
-def run(command: Sequence[str], cwd: Path | None = None, env: Mapping[str, str] | None = None) -> str:
-    """Run a command to completion; raise with the end of its output when it fails."""
+def run(
+    command: Sequence[str], cwd: Path | None = None, env: Mapping[str, str] | None = None, ok: Sequence[int] = (0,)
+) -> str:
+    """Run a command to completion; raise with the end of its output when it exits with a status not in `ok`."""
     result = subprocess.run(
         list(command), cwd=cwd, env=clean_env(env), capture_output=True, text=True, timeout=600, check=False
     )
-    if result.returncode != 0:
+    if result.returncode not in ok:
         tail = (result.stderr or result.stdout).strip().splitlines()[-5:]
         raise RuntimeError(f"{' '.join(map(str, command[:4]))} exited {result.returncode}: {' / '.join(tail)}")
     return result.stdout
@@ -92,10 +94,12 @@ def children_cpu() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-def timed(command: Sequence[str], cwd: Path | None = None, env: Mapping[str, str] | None = None) -> Timing:
+def timed(
+    command: Sequence[str], cwd: Path | None = None, env: Mapping[str, str] | None = None, ok: Sequence[int] = (0,)
+) -> Timing:
     """Wall time of one run of a command, with its CPU time: the CPU time hardly moves when the machine is busy."""
     cpu, start = children_cpu(), time.perf_counter()
-    run(command, cwd, env)
+    run(command, cwd, env, ok)
     return Timing(time.perf_counter() - start, children_cpu() - cpu)
 
 

@@ -12,6 +12,11 @@ class ConfigurationError(Refusal):
     """`lint`: a path that does not exist or cannot be parsed, a file past the reading limits, or nothing to read."""
 
 
+class DataLimitError(ConfigurationError):
+    """A YAML, JSON or TOML file past the reading limits: too large, nested too deep, or aliases that stand for too
+    many values. Refused by `lint` and by `update` alike (in a fleet, that project's failure)."""
+
+
 class ProbeError(Refusal):
     """`check`: the server could not be reached or did not answer HTTP (or the WebSocket handshake)."""
 

@@ -55,6 +55,27 @@ EXPECTED: dict[str, list[tuple[int | None, list[tuple[str, str, str]], list[str]
     "files/answers.yml": [
         (None, [("warning", "allow_origin_regex", r"https://[a-z0-9-]+\.preview\.example\.com")], [])
     ],
+    "files/nested.yaml": [(None, [("error", "allow_origins", "*"), ("error", "allow_origins", "*")], [])],
+    "values/assigned_twice.py": [(14, [], [])],
+    # Middleware order: what runs before CORS is named, with its line (a folder: the app is in another file).
+    "order/auth_after_cors.py": [(10, [("warning", "middleware", "AuthenticationMiddleware")], [])],
+    "order/http_middleware.py": [(10, [("warning", "middleware", "require_api_key")], [])],
+    "order/constructor_list.py": [(10, [("warning", "middleware", "SlowAPIMiddleware")], [])],
+    "order/setup": [(8, [("warning", "middleware", "RequireSessionMiddleware")], [])],
+    "order/cors_last.py": [(12, [], [])],
+    "order/constructor_first.py": [(10, [], [])],
+    # WebSocket routes of an app with credentials and no Origin check; checked ones pass.
+    "websockets/unchecked.py": [(9, [("warning", "websocket", "/ws/chat")], [])],
+    "websockets/routers": [(7, [("warning", "websocket", "/chat/ws")], [])],
+    "websockets/checked.py": [(9, [], [])],
+    "websockets/dependency.py": [(17, [], [])],
+    "websockets/asgi_guard.py": [(25, [], [])],
+    "websockets/starlette_routes.py": [(22, [], [])],
+    "websockets/generated": [(6, [], [])],
+    # CORSMiddleware's signature: Starlette 0.51's order unless the project pins an older one; unknown keywords.
+    "starlette_051/positional.py": [(7, [], [])],
+    "starlette_051/pinned": [(8, [], [])],
+    "starlette_051/keywords.py": [(7, [("error", "allow_credantials", "allow_credantials")], [])],
 }
 # Settings classes: shown as information only, whatever their defaults.
 SETTINGS_CLASSES = {
@@ -220,10 +241,13 @@ def test_sarif_points_at_files_and_lines(tmp_path: Path, monkeypatch: pytest.Mon
         )
         for result in run["results"]
     ]
-    assert ("cors/allow_origins", "error", "two_apps/apps.py", 10) in located
-    assert ("cors/allow_origins", "note", "two_apps/apps.py", 7) in located
-    assert ("cors/allow_origins", "error", "files/cors.yaml", 2) in located
-    assert ("cors/unread", "note", "imported/main.py", 7) in located
+    # Each result names its rule (the rule module's key, or lint's own id), never the setting: one class of finding
+    # is one rule for code scanning.
+    assert ("origins.wildcard_credentials", "error", "two_apps/apps.py", 10) in located
+    assert ("origins.public", "note", "two_apps/apps.py", 7) in located
+    assert ("origins.wildcard_credentials", "error", "files/cors.yaml", 2) in located
+    assert ("value.unread", "note", "imported/main.py", 7) in located
+    assert len(rules) == len(set(rules)) == 3
     json_file = invoke("lint", "files/cors.json", "--format", "sarif")
     (finding,) = json.loads(json_file.stdout)["runs"][0]["results"]
     assert finding["locations"][0]["physicalLocation"] == {"artifactLocation": {"uri": "files/cors.json"}}
@@ -263,12 +287,13 @@ def test_bad_input_and_nothing_to_read_are_one_line_and_exit_2(
 
 def test_an_unparsable_file_in_a_tree_is_skipped_with_a_note(tmp_path: Path) -> None:
     shutil.copytree(CORPUS / "tutorial", tmp_path / "service")
-    (tmp_path / "service" / "broken.py").write_text("def (:\n")
+    (tmp_path / "service" / "broken.py").write_text("from starlette.middleware.cors import CORSMiddleware\ndef (:\n")
+    (tmp_path / "service" / "unrelated.py").write_text("def (:\n")  # never mentions CORS: never parsed
 
     code, report = lint(str(tmp_path / "service"))
 
     assert code == 0 and len(report["configurations"]) == 1
-    assert report["notes"] and "broken.py is not valid Python" in report["notes"][0]
+    assert len(report["notes"]) == 1 and "broken.py is not valid Python" in report["notes"][0]
 
 
 def test_lint_of_the_corpus_as_a_subprocess_in_each_format(tmp_path: Path) -> None:

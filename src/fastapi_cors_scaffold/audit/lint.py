@@ -13,7 +13,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from fastapi_cors_scaffold.audit.model import Configuration, Setting, Unknown
+from fastapi_cors_scaffold.audit.app_findings import app_findings, keyword_findings
+from fastapi_cors_scaffold.audit.model import Configuration, Setting, Unknown, shown
 from fastapi_cors_scaffold.audit.policy_findings import lint_policy
 from fastapi_cors_scaffold.rules.findings import Finding, Severity
 from fastapi_cors_scaffold.rules.policy import Policy
@@ -39,6 +40,12 @@ class Audit:
     unread: list[Unread] = field(default_factory=list)
 
 
+WRONG_TYPE = "value.wrong_type"
+SETTINGS_DEFAULT = "value.settings_default"
+RULES = {
+    WRONG_TYPE: "A CORS setting of a type Starlette cannot use",
+    SETTINGS_DEFAULT: "A settings class default the environment may replace (shown, not judged)",
+}
 _PLACEHOLDER_ORIGIN = "https://placeholder.invalid"
 _PLACEHOLDER_REGEX = r"https://placeholder\.invalid"
 # What an unread (or unusable) setting is taken to be while judging the others: values no rule objects to alone,
@@ -109,6 +116,8 @@ def audit(
         for finding in judged
         if finding.setting not in blind
     ]
+    credentials = None if "allow_credentials" in blind else policy.allow_credentials
+    findings += keyword_findings(configuration) + app_findings(configuration, credentials)
     order = list(Severity)
     return Audit(configuration, sorted(findings, key=lambda finding: order.index(finding.severity)), unread)
 
@@ -192,18 +201,19 @@ def _wrong_type(name: str, value: Any, expected: str, consequence: str = "") -> 
         f"Give {name} as {expected}.",
         Severity.ERROR,
         name,
-        repr(value),
+        shown(value),
+        rule=WRONG_TYPE,
     )
 
 
 def _shown_default(setting: Setting) -> Finding:
     if isinstance(setting.value, Unknown):
-        shown = setting.expression or "(not read)"
+        written = setting.expression or "(not read)"
         message = f"{setting.name} comes from {setting.value.comes_from}: shown, not judged."
     else:
-        shown = repr(setting.value)
+        written = shown(setting.value)
         message = (
-            f"{setting.name} defaults to {shown}; the environment can set another value, so a default says nothing "
+            f"{setting.name} defaults to {written}; the environment can set another value, so a default says nothing "
             "about what runs: shown, not judged."
         )
     return Finding(
@@ -211,6 +221,7 @@ def _shown_default(setting: Setting) -> Finding:
         "Lint the values the service runs with: give them with --origin, --credentials and the other options.",
         Severity.INFO,
         setting.name,
-        shown,
+        written,
         line=setting.line,
+        rule=SETTINGS_DEFAULT,
     )

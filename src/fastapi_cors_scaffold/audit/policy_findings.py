@@ -18,6 +18,7 @@ from fastapi_cors_scaffold.rules.attacks import (
 )
 from fastapi_cors_scaffold.rules.checks import (
     PREFLIGHT_CACHE_CAPS,
+    Problem,
     address_space,
     literal_origin,
     origin_problem,
@@ -31,6 +32,32 @@ _MAX_AGE_FIX = (
     + ", ".join(f"{browser} {seconds}" for browser, seconds in PREFLIGHT_CACHE_CAPS.items())
     + ")."
 )
+# lint's own findings, by stable rule id (the rule module's keys name the others).
+MAX_AGE_CAPPED = "max_age.capped"
+ORIGINS_SUBSTRING = "origins.substring"
+ORIGINS_PUBLIC = "origins.public"
+ORIGINS_PLAIN_HTTP = "origins.plain_http"
+ORIGINS_LOCAL = "origins.local"
+ORIGINS_SHARED_HOST = "origins.shared_host"
+ORIGINS_WILDCARD_AMONG = "origins.wildcard_credentials"
+REGEX_NOT_SAMPLED = "regex.not_sampled"
+REGEX_PLAIN_HTTP = "regex.plain_http"
+REGEX_ADMITS = "regex.admits"
+REGEX_SAME_SITE = "regex.same_site"
+REGEX_UNANCHORED = "regex.unanchored"
+RULES = {
+    MAX_AGE_CAPPED: "max_age is longer than browsers keep a preflight",
+    ORIGINS_SUBSTRING: "allow_origins is one string: Starlette matches substrings",
+    ORIGINS_PUBLIC: "'*' without credentials: any site reads the responses",
+    ORIGINS_PLAIN_HTTP: "A plain-HTTP origin is trusted",
+    ORIGINS_LOCAL: "A local origin (the user's own machine or network) is trusted",
+    ORIGINS_SHARED_HOST: "An origin anyone can publish on is trusted",
+    REGEX_NOT_SAMPLED: "The origin regex could not be sampled",
+    REGEX_PLAIN_HTTP: "The origin regex admits plain-HTTP origins",
+    REGEX_ADMITS: "The origin regex admits an attacker's origin",
+    REGEX_SAME_SITE: "The origin regex admits every host of the site",
+    REGEX_UNANCHORED: "The origin regex is unanchored outside Starlette's fullmatch",
+}
 _REGEX_FIX = r"Anchor the regex to your own hosts with escaped dots, e.g. https://[a-z0-9-]+\.example\.com."
 
 
@@ -44,6 +71,9 @@ def lint_policy(
     """
     https_service = bool(service_url) and str(service_url).lower().startswith("https://")
     findings = _rule_findings(policy)
+    if "*" in policy.allow_origins and len(set(policy.allow_origins)) > 1 and policy.allow_credentials:
+        # the rules say "mixed with other origins"; what it does is worse: Starlette reflects any origin
+        findings.append(Finding.of(Problem("allow_origins", "*", ORIGINS_WILDCARD_AMONG)))
     if origins_text is not None:
         findings.append(_substring_finding(origins_text))
     for origin in dict.fromkeys(policy.allow_origins):
@@ -58,7 +88,10 @@ def _rule_findings(policy: Policy) -> list[Finding]:
     """The shared rule set's verdicts as findings: the one place lint turns rule results into Findings."""
     return [
         *(Finding.of(problem) for problem in problems(policy)),
-        *(Finding(note, _MAX_AGE_FIX, Severity.INFO, "max_age", str(policy.max_age)) for note in policy_notes(policy)),
+        *(
+            Finding(note, _MAX_AGE_FIX, Severity.INFO, "max_age", str(policy.max_age), rule=MAX_AGE_CAPPED)
+            for note in policy_notes(policy)
+        ),
     ]
 
 
@@ -72,6 +105,7 @@ def _substring_finding(text: str) -> Finding:
         Severity.ERROR,
         "allow_origins",
         text,
+        rule=ORIGINS_SUBSTRING,
     )
 
 
@@ -85,6 +119,7 @@ def _origin_findings(origin: str, credentials: bool, https_service: bool, produc
                 Severity.INFO,
                 "allow_origins",
                 "*",
+                rule=ORIGINS_PUBLIC,
             )
         ]
     if origin_problem(origin) is not None:
@@ -101,6 +136,7 @@ def _origin_findings(origin: str, credentials: bool, https_service: bool, produc
                 Severity.ERROR if https_service else Severity.WARNING,
                 "allow_origins",
                 origin,
+                rule=ORIGINS_PLAIN_HTTP,
             )
         )
     if local:
@@ -112,6 +148,7 @@ def _origin_findings(origin: str, credentials: bool, https_service: bool, produc
                 Severity.WARNING if production else Severity.INFO,
                 "allow_origins",
                 origin,
+                rule=ORIGINS_LOCAL,
             )
         )
     if host in SHARED_PUBLISHING_HOSTS or host in THIRD_PARTY_SUFFIXES:
@@ -122,6 +159,7 @@ def _origin_findings(origin: str, credentials: bool, https_service: bool, produc
                 Severity.WARNING,
                 "allow_origins",
                 origin,
+                rule=ORIGINS_SHARED_HOST,
             )
         )
     return findings
@@ -148,6 +186,7 @@ def _regex_findings(pattern: str | None, https_service: bool) -> list[Finding]:
                 Severity.INFO,
                 "allow_origin_regex",
                 pattern,
+                rule=REGEX_NOT_SAMPLED,
             )
         )
     return list(dict.fromkeys(findings))
@@ -167,6 +206,7 @@ def _plain_http_findings(pattern: str, compiled: re.Pattern[str], sample: str, h
             Severity.ERROR if https_service else Severity.WARNING,
             "allow_origin_regex",
             pattern,
+            rule=REGEX_PLAIN_HTTP,
         )
     ]
 
@@ -197,6 +237,7 @@ def _attack_findings(pattern: str, compiled: re.Pattern[str], sample: str) -> li
                 Severity.ERROR,
                 "allow_origin_regex",
                 pattern,
+                rule=REGEX_ADMITS,
             )
         )
     if same_site_hits:
@@ -209,6 +250,7 @@ def _attack_findings(pattern: str, compiled: re.Pattern[str], sample: str) -> li
                 Severity.WARNING,
                 "allow_origin_regex",
                 pattern,
+                rule=REGEX_SAME_SITE,
             )
         )
     return findings
@@ -227,6 +269,7 @@ def _anchor_findings(pattern: str, compiled: re.Pattern[str], sample: str) -> li
             Severity.INFO,
             "allow_origin_regex",
             pattern,
+            rule=REGEX_UNANCHORED,
         )
     ]
 

@@ -13,8 +13,8 @@ from typing import Any
 
 from fastapi_cors_scaffold.audit.data_files import DATA_SUFFIXES, read_data_file
 from fastapi_cors_scaffold.audit.model import Configuration, Reading
-from fastapi_cors_scaffold.audit.python_source import read_python
-from fastapi_cors_scaffold.audit.tree import candidate_files, generated_root, wired_to_settings
+from fastapi_cors_scaffold.audit.python_reading import PythonReading
+from fastapi_cors_scaffold.audit.tree import candidate_files, wired_to_settings
 from fastapi_cors_scaffold.errors import ConfigurationError
 from fastapi_cors_scaffold.rules.policy import Policy
 
@@ -33,6 +33,7 @@ def read_configurations(paths: Iterable[Path], recommended: Callable[[], Policy]
     Copier answers file needs the template's recommendation for what it leaves out."""
     found: dict[tuple[Path, int | None, str], Configuration] = {}
     notes: list[str] = []
+    python = PythonReading()
     for path in paths:
         if path.is_dir():
             files = list(candidate_files(path))
@@ -43,7 +44,7 @@ def read_configurations(paths: Iterable[Path], recommended: Callable[[], Policy]
         explicit = path.is_file()
         for file in files:
             try:
-                read = _read_file(file, recommended, generated_root(file), explicit)
+                read = _read_file(file, recommended, python, explicit)
             except ConfigurationError as error:
                 if explicit:
                     raise
@@ -53,7 +54,7 @@ def read_configurations(paths: Iterable[Path], recommended: Callable[[], Policy]
                 notes.append(f"{file} holds no CORS configuration.")
             for configuration in read:
                 found.setdefault((configuration.file.resolve(), configuration.line, configuration.kind), configuration)
-    configurations = wired_to_settings(list(found.values()))
+    configurations = wired_to_settings(python.link(list(found.values())))
     if not configurations:
         shown = ", ".join(str(path) for path in paths)
         raise ConfigurationError(
@@ -64,13 +65,12 @@ def read_configurations(paths: Iterable[Path], recommended: Callable[[], Policy]
 
 
 def _read_file(
-    file: Path, recommended: Callable[[], Policy], generated: Path | None, explicit: bool
+    file: Path, recommended: Callable[[], Policy], python: PythonReading, explicit: bool
 ) -> list[Configuration]:
     if file.suffix == ".py":
-        return read_python(file, generated_project=generated is not None)
+        return python.read(file, explicit=explicit)
     if file.suffix in DATA_SUFFIXES or file.name.startswith(".copier-answers"):
-        found = read_data_file(file, recommended, explicit=explicit)
-        return [found] if found else []
+        return read_data_file(file, recommended, explicit=explicit)
     if explicit:
         raise ConfigurationError(f"{file} is not a Python, YAML, JSON or TOML file.")
     return []

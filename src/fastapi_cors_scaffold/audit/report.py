@@ -13,13 +13,17 @@ from typing import Any
 from rich.console import Console
 from rich.text import Text
 
+from fastapi_cors_scaffold.audit import app_findings, lint, policy_findings
 from fastapi_cors_scaffold.audit.lint import Audit, Unread
 from fastapi_cors_scaffold.rules.findings import Finding, Severity
 from fastapi_cors_scaffold.rules.questions import CORS
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 SARIF_LEVELS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
-UNREAD_RULE = "cors/unread"
+UNREAD_RULE = "value.unread"
+# Every text a report prints is cut here, whatever format: a value can be as long as the file it came from.
+MAX_TEXT = 1_000
+RULES = {**policy_findings.RULES, **lint.RULES, **app_findings.RULES}
 _FLAGS = {question.field: question.spelled for question in CORS}
 _SEVERITY_STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
 
@@ -37,11 +41,11 @@ def show_audits(console: Console, audits: list[Audit], notes: list[str], output:
 def print_audits(console: Console, audits: list[Audit], notes: list[str]) -> None:
     """One section per configuration, one block per finding (severity, setting and value; the problem; the fix)."""
     for note in notes:
-        console.print(Text(f"Note: {note}", style="cyan"))
+        console.print(Text(f"Note: {_cut(note)}", style="cyan"))
     for number, audit in enumerate(audits):
         if number or notes:
             console.print()
-        console.print(Text(f"CORS configuration at {audit.configuration.source}", style="bold"))
+        console.print(Text(f"CORS configuration at {_cut(audit.configuration.source)}", style="bold"))
         for unread in audit.unread:
             console.print(Text(f"Not read: {_unread_sentence(unread)}", style="cyan"))
         for finding in audit.findings:
@@ -51,12 +55,12 @@ def print_audits(console: Console, audits: list[Audit], notes: list[str]) -> Non
                 Text.assemble(
                     (finding.severity.value, _SEVERITY_STYLE[finding.severity]),
                     f"  {finding.setting}  ",
-                    (finding.value, "bold"),
+                    (_cut(finding.value), "bold"),
                     at,
                 )
             )
-            console.print(Text(f"  {finding.message}"))
-            console.print(Text.assemble("  ", ("Fix", "bold"), f": {finding.fix}"))
+            console.print(Text(f"  {_cut(finding.message)}"))
+            console.print(Text.assemble("  ", ("Fix", "bold"), f": {_cut(finding.fix)}"))
         console.print(Text(_summary([audit])))
     if len(audits) > 1:
         console.print()
@@ -69,8 +73,8 @@ def audits_json(audits: list[Audit], notes: list[str]) -> dict[str, Any]:
             {
                 "file": str(audit.configuration.file),
                 "line": audit.configuration.line,
-                "kind": audit.configuration.kind,
-                "source": audit.configuration.source,
+                "kind": _cut(audit.configuration.kind),
+                "source": _cut(audit.configuration.source),
                 "informational": audit.configuration.informational,
                 "unread": [_unread_json(unread) for unread in audit.unread],
                 "errors": _count([audit], Severity.ERROR),
@@ -78,7 +82,7 @@ def audits_json(audits: list[Audit], notes: list[str]) -> dict[str, Any]:
             }
             for audit in audits
         ],
-        "notes": notes,
+        "notes": [_cut(note) for note in notes],
         "errors": _count(audits, Severity.ERROR),
         "warnings": _count(audits, Severity.WARNING),
         "unread": sum(len(audit.unread) for audit in audits),
@@ -92,10 +96,9 @@ def audits_sarif(audits: list[Audit]) -> dict[str, Any]:
     for audit in audits:
         file = audit.configuration.file
         for finding in audit.findings:
-            rule = _rule_id(audit, finding)
-            rules.setdefault(rule, f"CORS setting {finding.setting}")
-            text = f"{finding.message} Fix: {finding.fix}"
-            results.append(_result(rule, SARIF_LEVELS[finding.severity], text, file, finding.line))
+            rules.setdefault(finding.rule, _rule_description(finding))
+            text = f"{_cut(finding.message)} Fix: {_cut(finding.fix)}"
+            results.append(_result(finding.rule, SARIF_LEVELS[finding.severity], text, file, finding.line))
         for unread in audit.unread:
             rules.setdefault(UNREAD_RULE, "A CORS value lint could not read statically")
             results.append(_result(UNREAD_RULE, "note", f"Not read: {_unread_sentence(unread)}", file, unread.line))
@@ -117,8 +120,14 @@ def _result(rule: str, level: str, text: str, file: Path, line: int | None) -> d
     return {"ruleId": rule, "level": level, "message": {"text": text}, "locations": [{"physicalLocation": location}]}
 
 
-def _rule_id(audit: Audit, finding: Finding) -> str:
-    return "cors/settings-default" if audit.configuration.informational else f"cors/{finding.setting}"
+def _rule_description(finding: Finding) -> str:
+    """What a rule is about: lint's own rules say it; the rule module's are named by their key and setting."""
+    return RULES.get(finding.rule) or f"CORS rule {finding.rule} ({finding.setting})"
+
+
+def _cut(text: str | None) -> str:
+    text = text or ""
+    return text if len(text) <= MAX_TEXT else f"{text[: MAX_TEXT - 1]}…"
 
 
 def _uri(file: Path) -> str:
@@ -134,25 +143,26 @@ def _unread_sentence(unread: Unread) -> str:
     at = f" (line {unread.line})" if unread.line else ""
     flag = _FLAGS.get(unread.setting)
     check = f"; give it with {flag} to check it" if flag else ""
-    return f"{unread.setting}{written}, from {unread.comes_from}{at}{check}."
+    return _cut(f"{unread.setting}{written}, from {unread.comes_from}{at}{check}.")
 
 
 def _unread_json(unread: Unread) -> dict[str, Any]:
     return {
         "setting": unread.setting,
-        "expression": unread.expression,
-        "comes_from": unread.comes_from,
+        "expression": _cut(unread.expression) if unread.expression is not None else None,
+        "comes_from": _cut(unread.comes_from),
         "line": unread.line,
     }
 
 
 def _finding_json(finding: Finding) -> dict[str, Any]:
     return {
+        "rule": finding.rule,
         "severity": finding.severity.value,
         "setting": finding.setting,
-        "value": finding.value,
-        "message": finding.message,
-        "fix": finding.fix,
+        "value": _cut(finding.value),
+        "message": _cut(finding.message),
+        "fix": _cut(finding.fix),
         "line": finding.line,
     }
 

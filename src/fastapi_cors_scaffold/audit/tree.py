@@ -8,11 +8,14 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from dataclasses import replace
 from functools import cache
 from pathlib import Path
 
 from fastapi_cors_scaffold.audit.data_files import ANSWERS_MARKERS, DATA_SUFFIXES
+from fastapi_cors_scaffold.audit.loading import read_text
 from fastapi_cors_scaffold.audit.model import Configuration, Unknown
+from fastapi_cors_scaffold.errors import ConfigurationError
 from fastapi_cors_scaffold.rules.questions import ANSWERS_FILE
 
 SKIPPED_DIRECTORIES = frozenset(
@@ -40,15 +43,14 @@ READ_SUFFIXES = (".py", *DATA_SUFFIXES)
 def walk(root: Path) -> Iterator[tuple[Path, list[str]]]:
     """Each directory under `root` that may hold a project's own files, with its file names, in a stable order."""
     for directory, directories, files in os.walk(root):
-        here = Path(directory)
         directories[:] = sorted(
             name
             for name in directories
             if name not in SKIPPED_DIRECTORIES
             and not name.endswith(".egg-info")
-            and not (here / name / "pyvenv.cfg").exists()
+            and not os.path.exists(os.path.join(directory, name, "pyvenv.cfg"))
         )
-        yield here, sorted(files)
+        yield Path(directory), sorted(files)
 
 
 def candidate_files(directory: Path) -> Iterator[Path]:
@@ -69,8 +71,8 @@ def _generated_root(directory: Path) -> Path | None:
     answers = directory / ANSWERS_FILE
     if answers.is_file():
         try:
-            text = answers.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError):
+            text = read_text(answers)
+        except ConfigurationError:
             text = ""
         if any(f"{marker}:" in text for marker in ANSWERS_MARKERS):
             return directory
@@ -101,4 +103,12 @@ def wired_to_settings(configurations: list[Configuration]) -> list[Configuration
             )
         )
 
-    return [configuration for configuration in configurations if not repeats(configuration)]
+    kept = [configuration for configuration in configurations if not repeats(configuration)]
+    # The app a dropped call belongs to is the app of its project's Settings class.
+    apps = {generated_root(c.file): (c.app, c.layer) for c in configurations if repeats(c) and c.app is not None}
+    return [
+        replace(c, app=apps[root][0], layer=apps[root][1])
+        if c.kind.startswith("class ") and c.app is None and (root := generated_root(c.file)) in apps
+        else c
+        for c in kept
+    ]

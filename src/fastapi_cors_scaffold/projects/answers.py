@@ -15,7 +15,8 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
-from fastapi_cors_scaffold.errors import Refusal
+from fastapi_cors_scaffold.audit.loading import load_file, load_text
+from fastapi_cors_scaffold.errors import ConfigurationError, DataLimitError, Refusal
 from fastapi_cors_scaffold.rules.checks import Problem
 from fastapi_cors_scaffold.rules.policy import Policy, problems
 from fastapi_cors_scaffold.rules.questions import (
@@ -64,12 +65,18 @@ def new_answers(flags: Mapping[str, Any], data: Mapping[str, str], recommended: 
 
 
 def read_answers(project: Path) -> dict[str, Any]:
-    """A project's answers file as a mapping; empty when it is missing or is not a YAML mapping (Copier says why)."""
-    import yaml
+    """A project's answers file as a mapping; empty when it is missing or is not a YAML mapping (Copier says why).
 
+    Read within the reading limits before Copier reads it: a file past them is refused (`DataLimitError`) here.
+    """
+    path = project / ANSWERS_FILE
+    if not path.is_file():
+        return {}
     try:
-        loaded = yaml.safe_load((project / ANSWERS_FILE).read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        loaded = load_file(path).data
+    except DataLimitError:
+        raise
+    except ConfigurationError:
         return {}
     return loaded if isinstance(loaded, dict) else {}
 
@@ -87,16 +94,19 @@ def unknown_data_error(data: Mapping[str, str], questions: Iterable[str]) -> str
 
 def typed_data(data: Mapping[str, str]) -> dict[str, Any]:
     """The CORS answers among `--data` values, read as Copier reads them (YAML, but the regex is plain text)."""
-    import yaml
-
     typed: dict[str, Any] = {}
     kinds = {question.key: question.kind for question in CORS}
     for question, value in data.items():
         if question not in kinds:
             continue
+        if kinds[question] is Kind.REGEX:
+            typed[question] = value
+            continue
         try:
-            typed[question] = value if kinds[question] is Kind.REGEX else yaml.safe_load(value)
-        except yaml.YAMLError:
+            typed[question] = load_text(value, ".yml", f"--data {question}").data
+        except DataLimitError:
+            raise
+        except ConfigurationError:
             typed[question] = value
     return typed
 

@@ -22,7 +22,7 @@ from typing import Any, Literal
 from fastapi_cors_scaffold.audit.model import Unknown
 from fastapi_cors_scaffold.audit.reading import read_configurations
 from fastapi_cors_scaffold.audit.tree import walk
-from fastapi_cors_scaffold.errors import ConfigurationError, FleetError, Refusal
+from fastapi_cors_scaffold.errors import ConfigurationError, DataLimitError, FleetError, Refusal
 from fastapi_cors_scaffold.projects.answers import read_answers
 from fastapi_cors_scaffold.projects.render import Updated, update_project
 from fastapi_cors_scaffold.projects.template import Template
@@ -109,7 +109,7 @@ def find_projects(paths: Sequence[Path], questions: Iterable[str]) -> list[Path]
             continue
         if not path.is_dir():
             raise FleetError(f"{path} is neither a project nor a directory: give projects or a folder holding them.")
-        below = [project for project in _walk(path) if is_ours(read_answers(project), known)]
+        below = [project for project in _walk(path) if _may_be_ours(project, known)]
         if not below:
             raise FleetError(f"No project made from this template below {path} (none has a matching {ANSWERS_FILE}).")
         found.update(dict.fromkeys(below))
@@ -120,6 +120,14 @@ def is_ours(answers: Mapping[str, Any], questions: frozenset[str]) -> bool:
     """Answers from this template: they hold its identifying questions and no question it never asked."""
     asked = {key for key in answers if not key.startswith("_")}
     return asked >= IDENTIFYING and asked <= questions
+
+
+def _may_be_ours(project: Path, questions: frozenset[str]) -> bool:
+    """Ours by its answers; an answers file past the reading limits is kept, to be that project's failure."""
+    try:
+        return is_ours(read_answers(project), questions)
+    except DataLimitError:
+        return True
 
 
 def update_fleet(projects: Sequence[Path], options: Options, *, workers: int | None = None) -> list[Outcome]:

@@ -190,7 +190,9 @@ def locate() -> Template:
             f"No template found: the package has no {PACKAGED.name}/ (an install from a shallow clone has none) and "
             f"no checkout was given in ${CHECKOUT_VARIABLE}; reinstall the package from a wheel."
         )
-    questions: Any = yaml.safe_load((files / "copier.yml").read_text(encoding="utf-8"))
+    # The package's own file, so libyaml's safe loader (when PyYAML has it) may read it, several times faster.
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    questions: Any = yaml.load((files / "copier.yml").read_text(encoding="utf-8"), Loader=loader)
     return Template(files, checkout, questions if isinstance(questions, dict) else {})
 
 
