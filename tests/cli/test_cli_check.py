@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from fastapi_cors_scaffold.fetch.chromium import EXECUTABLE_VARIABLE
+from fastapi_cors_scaffold.rules.checks import MESSAGES
 from tests.support.check_servers import HandWritten, starlette_app
 from tests.support.cli import check_json, invoke, run_cli
 from tests.support.fetch_scenarios import PAGE
@@ -219,7 +220,7 @@ def test_scan_gives_a_fix_for_each_kind_of_trusted_attacker_origin(starlette_url
     trusted = [entry for entry in report["scan"] if entry["trusted"]]
     assert trusted and all(entry["fix"] for entry in trusted)
     assert all(entry["fix"] is None for entry in report["scan"] if not entry["trusted"])
-    assert "Anchor allow_origin_regex" in next(e["fix"] for e in trusted if e["kind"] == "prefix")
+    assert MESSAGES["regex.post_domain"]["fix"] in next(e["fix"] for e in trusted if e["kind"] == "prefix")
     kinds = {entry["kind"] for entry in trusted}
     assert result.stdout.count("Fix (") == len(kinds) > 1
     assert f"Trusted attacker origins: {len(trusted)} " in result.stdout

@@ -83,6 +83,21 @@ def test_a_regex_error_shows_an_origin_it_admits(regex: str, admitted: str) -> N
     assert any(admitted in f.message for f in errors), errors
 
 
+def test_a_regex_that_stalls_the_service_is_an_error_naming_the_origin_and_the_rewrite(tmp_path: Path) -> None:
+    module = tmp_path / "main.py"
+    module.write_text(
+        "from fastapi import FastAPI\nfrom starlette.middleware.cors import CORSMiddleware\napp = FastAPI()\n"
+        "app.add_middleware(CORSMiddleware, allow_origin_regex=r'https://([a-z]+-?)*\\.example\\.com')\n"
+    )
+
+    code, report = lint_json(str(module))
+
+    errors = [finding for finding in report["findings"] if finding["severity"] == "error"]
+    assert code == 1
+    assert [(error["setting"], error["line"]) for error in errors] == [("allow_origin_regex", 4)]
+    assert f"'https://{'a' * 41}!'" in errors[0]["fix"] and "[a-z0-9]+(-[a-z0-9]+)*" in errors[0]["fix"]
+
+
 def test_a_regex_for_a_family_of_subdomains_is_a_warning() -> None:
     warning = only(findings(allow_origin_regex=r"https://[a-z0-9-]+\.preview\.example\.com"), Severity.WARNING)
     assert "preview.example.com" in warning.message

@@ -64,6 +64,23 @@ def test_a_refused_regex_names_the_answer_and_asks_for_a_replacement(checkout: P
     )
 
 
+def test_a_stored_regex_that_stalls_the_service_is_refused_before_copier_runs(checkout: Path, tmp_path: Path) -> None:
+    """0.1.0 accepted a nested quantifier, which one crafted Origin makes take hours to match."""
+    project = made_by_new(tmp_path / "service", "--origin", "https://app.example.com")
+    answers = project / ".copier-answers.yml"
+    answers.write_text(answers.read_text() + "allow_origin_regex: https://([a-z0-9]+)+\\.example\\.com\n")
+    commit_all(project, "Answers as an older release stored them")
+
+    result = invoke("update", str(project), "--defaults", "--quiet")
+
+    assert result.exit_code == 2
+    assert result.stderr.startswith(
+        "error: allow_origin_regex: 'https://([a-z0-9]+)+\\.example\\.com' lets one request stall the service: "
+        f"matching the Origin 'https://{'a' * 41}!' takes hours; write each repetition so it matches one way"
+    )
+    assert result.stderr.endswith("Update with --data 'allow_origin_regex=<an accepted value>'.\n")
+
+
 def test_a_version_the_package_does_not_ship_is_named_with_those_it_does(checkout: Path, tmp_path: Path) -> None:
     """Copier then fetches the canonical URL; here git may use local transports only, so the fetch fails."""
     project = made_by_new(tmp_path / "service")

@@ -15,7 +15,7 @@ import pytest
 
 from fastapi_cors_scaffold.rules.questions import QUESTION_OF
 from tests.support.paths import REPOSITORY
-from tests.support.table import IDS, ROWS, Row, first_problem
+from tests.support.table import IDS, ROWS, Row, questionnaire_problem
 
 
 def copier_data(row: Row) -> dict[str, Any]:
@@ -24,7 +24,7 @@ def copier_data(row: Row) -> dict[str, Any]:
 
 @pytest.mark.parametrize("row", ROWS, ids=IDS)
 def test_the_questionnaire(row: Row, tmp_path: Path) -> None:
-    problem = None if row.python_only else first_problem(row)
+    problem = questionnaire_problem(row)
     destination = tmp_path / "service"
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")

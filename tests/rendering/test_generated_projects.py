@@ -6,6 +6,7 @@ from __future__ import annotations
 import ast
 import json
 import re
+import sys
 from pathlib import Path
 
 import pytest
@@ -57,6 +58,17 @@ def test_a_name_starting_with_a_digit_still_gives_valid_names(tmp_path: Path) ->
     assert (project / "src" / "service_3d_printing_api" / "main.py").is_file()
 
 
+def imported_modules(source: str) -> set[str]:
+    """The top-level modules a module imports, other than its own package's (relative imports)."""
+    found = set()
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Import):
+            found |= {alias.name.split(".")[0] for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and not node.level and node.module:
+            found.add(node.module.split(".")[0])
+    return found
+
+
 def test_the_service_carries_the_packages_rules_unchanged(tmp_path: Path) -> None:
     """One rule set: the generated project's rules module and messages are the package's own files, byte for byte."""
     import fastapi_cors_scaffold
@@ -65,11 +77,21 @@ def test_the_service_carries_the_packages_rules_unchanged(tmp_path: Path) -> Non
     project = render(tmp_path / "service")
     owned = project / "src" / "my_service" / "_cors"
 
-    for name in ("checks.py", "guard.py", "messages.json"):
+    modules = {path.name for path in owned.glob("*.py")} - {"__init__.py"}
+    assert {"checks.py", "guard.py", "regex.py", "automaton.py", "backtracking.py", "origin_regex.py"} <= modules
+    for name in (*modules, "messages.json"):
         shipped = owned / name
         assert not shipped.is_symlink()
         assert shipped.read_bytes() == (package / name).read_bytes()
-    assert (owned / "checks.py").read_text().startswith('"""Template-owned')
+    for name in modules:
+        source = (owned / name).read_text()
+        assert source.startswith('"""Template-owned'), name
+        foreign = {
+            module
+            for module in imported_modules(source)
+            if module not in {*sys.stdlib_module_names, "publicsuffixlist"}
+        }
+        assert foreign == set(), f"{name} ships into every service, and imports {foreign}"
     assert "Template-owned" in json.loads((owned / "messages.json").read_text())["_about"]
 
 

@@ -24,7 +24,9 @@ SETTINGS = (
 
 @dataclass(frozen=True)
 class Row:
-    """A whole policy (the base with the row's changes), the rule that refuses it, and who can decide it."""
+    """A whole policy (the base with the row's changes), the rule that refuses it, and who can decide it: when only
+    Python can (`python_only`), the questionnaire accepts the row, or names the `questionnaire` rule, a later problem
+    of the same row that its text shows."""
 
     settings: dict[str, Any]
     changed: dict[str, Any]
@@ -32,6 +34,7 @@ class Row:
     production: str | None
     python_only: bool
     warns_in_development: bool = False
+    questionnaire: str | None = None
 
     @property
     def id(self) -> str:
@@ -54,6 +57,7 @@ def load_rows() -> list[Row]:
                 production=raw.get("production"),
                 python_only=raw.get("decided_by") == "python",
                 warns_in_development=raw.get("development") == "warns",
+                questionnaire=raw.get("questionnaire"),
             )
         )
     return rows
@@ -120,8 +124,20 @@ INVALID_ORIGINS = [
 IDS = [row.id for row in ROWS]
 
 
+def all_problems(row: Row) -> list[checks.Problem]:
+    """Every refusal the package's rules give the row's whole policy, the first first."""
+    settings = {**row.settings, "allow_origin_regex": row.settings["allow_origin_regex"] or None}
+    return checks.policy_problems(**settings)
+
+
 def first_problem(row: Row) -> checks.Problem | None:
     """The first refusal the package's rules give the row's whole policy, or None."""
-    settings = {**row.settings, "allow_origin_regex": row.settings["allow_origin_regex"] or None}
-    problems = checks.policy_problems(**settings)
+    problems = all_problems(row)
     return problems[0] if problems else None
+
+
+def questionnaire_problem(row: Row) -> checks.Problem | None:
+    """The refusal the questionnaire gives the row: the first, a later one it can see, or none (only Python can)."""
+    if row.questionnaire:
+        return next(problem for problem in all_problems(row) if problem.rule == row.questionnaire)
+    return None if row.python_only else first_problem(row)

@@ -14,10 +14,25 @@ import ada_url
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from jinja2 import FileSystemLoader
+from jinja2.sandbox import SandboxedEnvironment
 
 from fastapi_cors_scaffold.rules import checks
+from fastapi_cors_scaffold.rules.questions import QUESTION_OF
 from tests.support.docs import DOCS, table_rows
-from tests.support.table import EXEMPT_ROWS, IDS, INVALID_ORIGINS, ROWS, SETTINGS, VALID_ORIGINS, Row, first_problem
+from tests.support.paths import REPOSITORY
+from tests.support.table import (
+    EXEMPT_ROWS,
+    IDS,
+    INVALID_ORIGINS,
+    ROWS,
+    SETTINGS,
+    VALID_ORIGINS,
+    Row,
+    all_problems,
+    first_problem,
+    questionnaire_problem,
+)
 
 
 def is_one_sentence(sentence: str, value: str) -> bool:
@@ -49,6 +64,36 @@ def test_the_package_rules(row: Row) -> None:
         for suggestion in re.findall(r"(?:write|send) '([^']*)'", problem.sentence()):
             if suggestion.startswith("http") and "[a-z" not in suggestion:
                 assert checks.origin_problem(suggestion) is None, suggestion
+
+
+@pytest.mark.parametrize("row", [row for row in ROWS if row.questionnaire], ids=lambda row: row.id)
+def test_a_questionnaire_rule_is_a_later_problem_of_a_row_only_python_decides(row: Row) -> None:
+    rules = [problem.rule for problem in all_problems(row)]
+
+    assert row.python_only
+    assert row.questionnaire in rules[1:]
+
+
+REGEX_DOOR = SandboxedEnvironment(
+    loader=FileSystemLoader(REPOSITORY), extensions=["jinja2_ansible_filters.AnsibleCoreFiltersExtension"]
+).from_string("{%- from 'includes/regex.jinja' import regex_problem -%}{{ regex_problem(regex) }}")
+REGEX_ROWS = [row for row in ROWS if list(row.changed) == ["allow_origin_regex"]]
+
+
+@pytest.mark.parametrize("row", REGEX_ROWS, ids=lambda row: row.id)
+def test_the_questionnaire_regex_validator_in_process(row: Row) -> None:
+    """The questionnaire's regex validator rendered as Copier renders it (a sandbox with Ansible's filters), without a
+    Copier run: the fast twin of tests/e2e/test_rules_table_questionnaire.py for the regex rows."""
+    problem = questionnaire_problem(row)
+
+    said = REGEX_DOOR.render(regex=row.settings["allow_origin_regex"])
+
+    question = QUESTION_OF["allow_origin_regex"]
+    expected = problem.sentence(question).removeprefix(f"{question}: ") if problem else ""
+    if problem and problem.rule == "regex.compile":
+        assert said.startswith(expected.split(" (")[0])
+    else:
+        assert said == expected
 
 
 @pytest.mark.parametrize("row", ROWS, ids=IDS)
@@ -84,7 +129,7 @@ def test_an_accepted_origin_round_trips_through_the_url_standard(value: str) -> 
 @given(st.sampled_from(["http", "https"]), st.from_regex(r"[a-z0-9]{1,8}(\.[a-z0-9]{1,8}){0,2}", fullmatch=True))
 def test_a_well_formed_origin_is_accepted(scheme: str, host: str) -> None:
     origin = f"{scheme}://{host}"
-    if not re.fullmatch(r"[0-9.]+|.*\.[0-9]+|[0-9]+", host):
+    if not re.fullmatch(r"[0-9.]+|.*\.[0-9]+|[0-9]+|(.*\.)?0x[0-9a-f]*", host):  # numeric hosts are IPv4 addresses
         assert checks.origin_problem(origin) is None
 
 
@@ -124,5 +169,9 @@ def test_each_example_on_the_rules_page_is_a_row_its_rule_refuses() -> None:
 
 def test_the_rules_page_names_the_rules_the_questionnaire_accepts() -> None:
     marked = {rule for rule, cells in rules_page().items() if "not by the questionnaire" in cells[0]}
+    partly = {rule for rule, cells in rules_page().items() if "partly by the questionnaire" in cells[0]}
+    python = {row.rule for row in ROWS if row.python_only}
+    questionnaire = {row.rule for row in ROWS if row.rule and not row.python_only}
 
-    assert marked == {row.rule for row in ROWS if row.python_only}
+    assert marked == python - questionnaire
+    assert partly == python & questionnaire

@@ -16,16 +16,10 @@ from fastapi_cors_scaffold.rules.attacks import (
     same_site,
     split_origin,
 )
-from fastapi_cors_scaffold.rules.checks import (
-    PREFLIGHT_CACHE_CAPS,
-    Problem,
-    address_space,
-    literal_origin,
-    origin_problem,
-    regex_branches,
-)
+from fastapi_cors_scaffold.rules.checks import PREFLIGHT_CACHE_CAPS, Problem, address_space, origin_problem
 from fastapi_cors_scaffold.rules.findings import Finding, Severity
 from fastapi_cors_scaffold.rules.policy import Policy, policy_notes, problems
+from fastapi_cors_scaffold.rules.regex import origin_samples
 
 _MAX_AGE_FIX = (
     f"Give 0 to {PREFLIGHT_CACHE_CAPS['Chromium']} seconds; browsers cap it anyway ("
@@ -171,14 +165,14 @@ def _regex_findings(pattern: str | None, https_service: bool) -> list[Finding]:
         return []
     compiled = re.compile(pattern)
     findings = []
-    for branch in regex_branches(pattern):
-        sample = _seed_origin(compiled, literal_origin(branch))
+    for plausible in origin_samples(pattern):
+        sample = _seed_origin(compiled, plausible)
         if sample is None:
             continue
         findings += _attack_findings(pattern, compiled, sample)
         findings += _plain_http_findings(pattern, compiled, sample, https_service)
         findings += _anchor_findings(pattern, compiled, sample)
-    if not findings and all(_seed_origin(compiled, literal_origin(b)) is None for b in regex_branches(pattern)):
+    if not findings and all(_seed_origin(compiled, plausible) is None for plausible in origin_samples(pattern)):
         findings.append(
             Finding(
                 "No example origin could be derived from the regex, so its look-alikes were not tried.",

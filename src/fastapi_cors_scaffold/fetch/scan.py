@@ -15,15 +15,16 @@ from fastapi_cors_scaffold.fetch.handshake import SOCKET_FIX, Handshake
 from fastapi_cors_scaffold.fetch.http import Response
 from fastapi_cors_scaffold.fetch.walk import grants
 from fastapi_cors_scaffold.rules.attacks import Attack
+from fastapi_cors_scaffold.rules.checks import MESSAGES
 
+# The attacks a regex rule refuses get that rule's fix, so `check` and the rules say the same thing.
+_REGEX_RULE = {"prefix": "regex.post_domain", "suffix": "regex.lookalike", "unescaped-dot": "regex.unescaped_dot"}
 SCAN_FIXES = {
     "arbitrary": "Stop reflecting the Origin header: answer only origins from a fixed allow_origins list.",
     "null": "Remove 'null' from the allowed origins; serve the pages that need the API from a real origin.",
-    "prefix": "Anchor allow_origin_regex at the end of the host (Starlette fullmatches; drop a trailing '.*').",
-    "suffix": "Match the whole host: start allow_origin_regex with the scheme and a complete host name.",
+    **{kind: f"In allow_origin_regex, {MESSAGES[rule]['fix']}." for kind, rule in _REGEX_RULE.items()},
     "substring": "Compare whole origins (origin in a list or set, ==), never a substring test on a string.",
     "sibling": "List the hosts of this site you own instead of matching every name that ends like yours.",
-    "unescaped-dot": "Escape the dots in allow_origin_regex (r'\\.'), or list the exact origins instead.",
     "http": "Allow only https:// origins: an http page can be rewritten by anyone on the network.",
     "http-subdomain": "Match https:// only in allow_origin_regex: anyone on the network can rewrite an http page.",
     "special-character": "Match host characters explicitly ([a-z0-9-]), never with '.' or a negated class.",

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from fastapi_cors_scaffold.rules.checks import is_ip, origin_problem, registrable_domain
+from fastapi_cors_scaffold.rules.origins import is_ip, origin_problem, registrable_domain
 
 # Hosts where anyone can publish a page (code playgrounds and sandboxes), and suffixes under which anyone can get a
 # host of their own (static, app and tunnel hosting): an origin there is a stranger's. `lint` flags them in a

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-from fastapi_cors_scaffold.rules.checks import Problem
+from fastapi_cors_scaffold.rules.problem import Problem
 
 
 class Severity(StrEnum):

@@ -6,7 +6,8 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass
 
-from fastapi_cors_scaffold.rules.checks import PREFLIGHT_CACHE_CAPS, Problem, policy_problems
+from fastapi_cors_scaffold.rules.checks import PREFLIGHT_CACHE_CAPS, policy_problems
+from fastapi_cors_scaffold.rules.problem import Problem
 
 
 @dataclass(frozen=True)
