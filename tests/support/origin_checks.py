@@ -43,6 +43,7 @@ EVERY_STRANGER = frozenset(
         "prefix",
         "suffix",
         "substring",
+        "other-tld",
         "unescaped-dot",
         "http",
         "http-subdomain",

@@ -9,7 +9,8 @@ from fastapi_cors_scaffold.audit.policy_findings import lint_policy
 from fastapi_cors_scaffold.fetch.handshake import Handshake, refusal_reason
 from fastapi_cors_scaffold.fetch.http import Response
 from fastapi_cors_scaffold.fetch.scan import grant, opening, own_hosts, public, scan_fix, strangers
-from fastapi_cors_scaffold.rules.attacks import HOST_BREAKERS, Attack, attacker_origins
+from fastapi_cors_scaffold.rules.attackers import HOST_BREAKERS
+from fastapi_cors_scaffold.rules.attacks import Attack, attacker_origins
 from fastapi_cors_scaffold.rules.policy import Policy
 
 # What CORScanner-style scanners place after the host (the list).

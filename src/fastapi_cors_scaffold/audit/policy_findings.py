@@ -8,14 +8,8 @@ from __future__ import annotations
 
 import re
 
-from fastapi_cors_scaffold.rules.attacks import (
-    SHARED_PUBLISHING_HOSTS,
-    THIRD_PARTY_SUFFIXES,
-    Attack,
-    attacker_origins,
-    same_site,
-    split_origin,
-)
+from fastapi_cors_scaffold.rules.attackers import SHARED_PUBLISHING_HOSTS, THIRD_PARTY_SUFFIXES, same_site, split_origin
+from fastapi_cors_scaffold.rules.attacks import Attack, attacker_origins
 from fastapi_cors_scaffold.rules.checks import PREFLIGHT_CACHE_CAPS, Problem, address_space, origin_problem
 from fastapi_cors_scaffold.rules.findings import Finding, Severity
 from fastapi_cors_scaffold.rules.policy import Policy, policy_notes, problems

@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 
 import ada_url
 
-from fastapi_cors_scaffold.rules.attacks import same_site
+from fastapi_cors_scaffold.rules.attackers import same_site
 from fastapi_cors_scaffold.rules.checks import FORBIDDEN_METHODS, NEVER_EXPOSED, NORMALIZED_METHODS, is_token
 
 Headers = tuple[tuple[str, str], ...]

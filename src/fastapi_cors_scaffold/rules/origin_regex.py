@@ -17,14 +17,17 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import cached_property
 
+from .attackers import ATTACKER_DOMAIN, ATTACKER_SUFFIX, own_host, scanner_origins
 from .automaton import Automaton, automaton, probe, witness
 from .backtracking import ambiguous_loop, ways_around
 from .origins import origin_problem, public_suffix, registrable_domain
 from .problem import Problem
 from .regex import UPPER, Alt, Chars, Node, Repeat, ancestors, at_end, parse, sample, samples, walk
 
-ANY_ORIGINS = ("https://evil.example", "http://evil.example")
-ATTACKER_SUFFIX = "evil.net"
+ANY_ORIGINS = (f"https://{ATTACKER_DOMAIN}", f"http://{ATTACKER_DOMAIN}")
+# Kinds of attacker origin judged elsewhere: any origin, null and the unescaped dot by rules of their own, plain HTTP by
+# the production profile; hosts of the user's own site (sibling, subdomain) are a family the rules accept.
+_NOT_SCANNED = frozenset({"arbitrary", "null", "unescaped-dot", "http", "http-subdomain", "sibling", "subdomain"})
 # Copies of the ambiguous text in the Origin that stalls the service: each at least doubles the work, so 40 make
 # hours of it, while the Origin stays a plausible header.
 STALL_COPIES = 40
@@ -239,33 +242,16 @@ def _unescaped_dot(reading: Reading) -> _Found | None:
 
 
 def _attack(reading: Reading) -> _Found | None:
-    """Origins scanners derive from one the regex admits: other top-level domains, names around the host."""
+    """Origins scanners derive from one the regex admits (`attackers`) that no other rule judges."""
     for text in reading.samples:
         if not reading.admits(text) or origin_problem(text) is not None:
             continue
-        scheme, _, authority = text.partition("://")
-        host, colon, port = authority.partition(":")
-        for attacker in _scanner_origins(scheme, host, f"{colon}{port}"):
+        for kind, attacker, _ in scanner_origins(text):
+            if kind in _NOT_SCANNED or own_host(attacker, text):
+                continue
             if reading.admits(attacker):
                 return {}, attacker
     return None
-
-
-def _scanner_origins(scheme: str, host: str, port: str) -> list[str]:
-    """Origins that CORS scanners derive from a trusted one; each can be had by someone other than its owner."""
-    site = registrable_domain(host)
-    other_domains = []
-    if public_suffix(host) is None and "." in host and not re.fullmatch(r"[0-9.]+", host):
-        other_domains = [f"{scheme}://{host.rpartition('.')[0]}.{tld}{port}" for tld in ("net", "org", "io", "com")]
-    return [
-        *other_domains,
-        f"{scheme}://{host}.{ATTACKER_SUFFIX}{port}",
-        f"{scheme}://evil{site}{port}",
-        f"{scheme}://evil-{site}{port}",
-        f"{scheme}://{host}_.{ATTACKER_SUFFIX}{port}",
-        f"{scheme}://{host}%60.{ATTACKER_SUFFIX}{port}",
-        f"{scheme}://{host}{ATTACKER_SUFFIX}{port}",
-    ]
 
 
 def _scheme(reading: Reading) -> _Found | None:

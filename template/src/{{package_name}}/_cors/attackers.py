@@ -1,0 +1,1 @@
+../../../../src/fastapi_cors_scaffold/rules/attackers.py
