@@ -141,7 +141,7 @@ def test_every_valid_origin_of_the_table_is_accepted_and_recorded(tmp_path: Path
         (["--regex", r"https://example\.com.*"], "'https://example.com.evil.net'"),
         (["--method", "get"], "write GET"),
         (["--method", "TRACE"], "fetch() forbids"),
-        (["--header", "Authorization, X Foo"], "--header: 'X Foo' is not a request header name"),
+        (["--header", "Authorization, X Foo"], "--header: not a request header name, 'X Foo'"),
         (["--expose-header", "*"], "--expose-header: '*' with credentials exposes nothing"),
         (["--max-age", "-1"], "out of range"),
         (["--slug", "Billing API"], "--slug: 'Billing API' is not a distribution name"),
@@ -181,7 +181,7 @@ def test_as_a_subprocess_a_refusal_is_one_line_without_traceback(tmp_path: Path)
 
     assert result.returncode == 2
     assert result.stderr == (
-        "error: --origin: 'HTTPS://App.Example.com' has upper case: write 'https://app.example.com', "
+        "error: --origin: upper case in 'HTTPS://App.Example.com': write 'https://app.example.com', "
         "as browsers send it.\n"
     )
     assert not (tmp_path / "service").exists()
@@ -285,7 +285,8 @@ def test_a_regex_given_with_data_meets_the_same_rules_as_the_flag(tmp_path: Path
 
     assert result.exit_code == 2
     assert result.stderr.startswith(
-        "error: --data allow_origin_regex: 'https://[a-z0-9-]+\\.vercel\\.app' admits 'https://attacker.vercel.app'"
+        "error: --data allow_origin_regex: a public suffix in 'https://[a-z0-9-]+\\.vercel\\.app', admitting "
+        "'https://attacker.vercel.app'"
     )
     assert not (tmp_path / "service").exists()
 

@@ -144,7 +144,7 @@ def test_a_stored_answer_the_rules_now_refuse_is_named_with_the_data_that_fixes_
 
     assert result.exit_code == 2
     assert result.stderr.count("\n") == 1, result.stderr
-    assert result.stderr.startswith("error: allow_methods: 'put' never matches what browsers send")
+    assert result.stderr.startswith("error: allow_methods: a lower-case method, 'put'")
     assert "Update with --data 'allow_methods=[GET, PUT]'." in result.stderr
     assert {path: path.read_bytes() for path in before} == before
 

@@ -210,7 +210,7 @@ def test_production_refuses_a_local_origin_with_one_line(image: Image, workers: 
 
     refusals = [line for line in output.splitlines() if f"{PREFIX}CORS_ALLOW_ORIGINS" in line]
     assert 1 <= len(refusals) <= int(workers), output
-    assert "'http://localhost:5173' is a local origin" in refusals[0]
+    assert "a local origin, 'http://localhost:5173'" in refusals[0]
     assert f"list only the https:// origins of your deployed front ends, e.g. '{SITE}'" in refusals[0]
     assert "Traceback" not in output
     if workers == "1":
@@ -228,7 +228,7 @@ def test_development_starts_on_a_local_origin_and_warns(image: Image) -> None:
     assert granted.headers["access-control-allow-origin"] == "http://localhost:5173"
     warnings = [line for line in output.splitlines() if "refused when PROD_CHECK_ENVIRONMENT=production" in line]
     assert len(warnings) == 1, output
-    assert "'http://localhost:5173' is a local origin" in warnings[0]
+    assert "a local origin, 'http://localhost:5173'" in warnings[0]
 
 
 SAMPLED_ROWS = [

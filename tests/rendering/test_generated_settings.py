@@ -47,14 +47,14 @@ def test_environment_overrides_lists(
     [
         ({"TABLE_CHECK_CORS_ALLOW_ORIGINS": "http://localhost:8080/"}, "TABLE_CHECK_CORS_ALLOW_ORIGINS"),
         ({"TABLE_CHECK_CORS_ALLOW_ORIGINS": "*"}, "credentials"),
-        ({"TABLE_CHECK_CORS_ALLOW_ORIGIN_REGEX": "https://.*"}, "admits any origin"),
+        ({"TABLE_CHECK_CORS_ALLOW_ORIGIN_REGEX": "https://.*"}, "any origin admitted by"),
         ({"TABLE_CHECK_CORS_MAX_AGE": "100000"}, "out of range"),
         ({"TABLE_CHECK_CORS_MAX_AGE": "soon"}, "TABLE_CHECK_CORS_MAX_AGE"),
-        ({"TABLE_CHECK_CORS_ALLOW_HEADERS": "Authorization, X Foo"}, "'X Foo' is not a request header name"),
-        ({"TABLE_CHECK_CORS_ALLOW_METHODS": "get,post"}, "TABLE_CHECK_CORS_ALLOW_METHODS: 'get' never matches"),
+        ({"TABLE_CHECK_CORS_ALLOW_HEADERS": "Authorization, X Foo"}, "not a request header name, 'X Foo'"),
+        ({"TABLE_CHECK_CORS_ALLOW_METHODS": "get,post"}, "TABLE_CHECK_CORS_ALLOW_METHODS: a lower-case method, 'get'"),
         (
             {"TABLE_CHECK_CORS_ALLOW_ORIGIN_REGEX": r"https://example\.com.*", "TABLE_CHECK_ENVIRONMENT": "production"},
-            "admits 'https://example.com.evil.net'",
+            "admitting 'https://example.com.evil.net'",
         ),
     ],
 )

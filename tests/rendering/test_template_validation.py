@@ -28,7 +28,7 @@ def refusal(tmp_path: Path, data: dict[str, Any]) -> str:
 BAD_ANSWERS = [
     ({"allow_origin_regex": "https://a**"}, "multiple repeat"),
     ({"allow_origins": ""}, "question 'allow_origins': no origin was given"),
-    ({"allow_headers": "Authorization, X Foo"}, "question 'allow_headers': 'X Foo' is not a request header name"),
+    ({"allow_headers": "Authorization, X Foo"}, "question 'allow_headers': not a request header name, 'X Foo'"),
     ({"project_name": "  "}, "empty"),
     ({"project_name": "Billing\rAPI"}, "control or line-break character"),
     ({"description": "Two\nlines"}, "control or line-break character"),
