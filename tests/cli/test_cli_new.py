@@ -142,7 +142,7 @@ def test_every_valid_origin_of_the_table_is_accepted_and_recorded(tmp_path: Path
         (["--method", "get"], "write GET"),
         (["--method", "TRACE"], "fetch() forbids"),
         (["--header", "Authorization, X Foo"], "--header: not a request header name, 'X Foo'"),
-        (["--expose-header", "*"], "--expose-header: '*' with credentials exposes nothing"),
+        (["--expose-header", "*"], "--expose-header: '*' is literal with credentials"),
         (["--max-age", "-1"], "out of range"),
         (["--slug", "Billing API"], "--slug: 'Billing API' is not a distribution name"),
         (["--package", "billing-api"], "--package: 'billing-api' is not a Python package name"),

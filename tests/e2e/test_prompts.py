@@ -4,74 +4,15 @@ typed at the keyboard."""
 from __future__ import annotations
 
 import os
-import time
 from pathlib import Path
 
 import pexpect
-import pyte
 import pytest
 
 from tests.support.cli import COMMAND, TEMPLATE_VARIABLE, released_checkout
-from tests.support.paths import BIN, REPOSITORY
+from tests.support.paths import BIN
 from tests.support.rendering import answers_of, project_env, run
-
-DOWN, SPACE, ENTER, CLEAR_LINE = "\x1b[B", " ", "\r", "\x15"
-NAME_PROMPTS = ("Human name", "Distribution name", "Python package", "One line", "Lowest Python")
-PRODUCTION_FILES = (
-    "Add a Dockerfile",
-    "Add a GitHub Actions workflow",
-    "Add a .pre-commit-config.yaml",
-    "Add a renovate.json",
-)
-COLUMNS, LINES = 80, 50
-
-
-class Terminal:
-    """Copier's prompts redraw only what changed, so their text is read from an emulated screen, as a person sees it."""
-
-    def __init__(self, destination: Path) -> None:
-        self.child = pexpect.spawn(
-            str(BIN / "copier"),
-            ["copy", "--vcs-ref=HEAD", str(REPOSITORY), str(destination)],
-            encoding="utf-8",
-            timeout=30,
-            dimensions=(LINES, COLUMNS),
-            env={"PATH": str(BIN), "HOME": str(destination.parent), "TERM": "xterm", "NO_COLOR": "1"},
-        )
-        self.screen = pyte.Screen(COLUMNS, LINES)
-        self.screen.write_process_input = self.child.send  # answer the prompt's cursor-position requests at once
-        self.stream = pyte.Stream(self.screen)
-
-    def wait_for(self, text: str, timeout: float = 30) -> None:
-        deadline = time.monotonic() + timeout
-        while text not in "\n".join(self.screen.display):
-            assert time.monotonic() < deadline, f"{text!r} never appeared on:\n" + "\n".join(self.screen.display)
-            try:
-                self.stream.feed(self.child.read_nonblocking(65536, timeout=0.2))
-            except pexpect.TIMEOUT:
-                continue
-
-    def answer(self, prompt: str, text: str) -> None:
-        """Wait for `prompt`, erase the pre-filled default and type `text`."""
-        self.keys(prompt, CLEAR_LINE + text + ENTER)
-
-    def accept(self, prompt: str) -> None:
-        self.keys(prompt, ENTER)
-
-    def accept_each(self, prompts: tuple[str, ...]) -> None:
-        for prompt in prompts:
-            self.accept(prompt)
-
-    def keys(self, prompt: str, keys: str) -> None:
-        self.wait_for(prompt)
-        self.child.send(keys)
-
-    def finish(self) -> int | None:
-        """Accept the optional production files, wait for Copier to end; its exit status."""
-        self.accept_each(PRODUCTION_FILES)
-        self.child.expect(pexpect.EOF)
-        self.child.close()
-        return self.child.exitstatus
+from tests.support.terminal import DOWN, ENTER, NAME_PROMPTS, SPACE, Terminal
 
 
 def test_person_types_origins_without_yaml_and_is_re_asked_with_the_first_clause_in_view(tmp_path: Path) -> None:
