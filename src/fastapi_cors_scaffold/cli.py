@@ -8,9 +8,6 @@ template locates it once (`projects.template.locate`) and hands it down.
 
 from __future__ import annotations
 
-import functools
-import inspect
-from collections.abc import Callable
 from enum import StrEnum
 from functools import cache
 from pathlib import Path
@@ -20,9 +17,8 @@ import typer
 from typer.core import TyperGroup
 
 from fastapi_cors_scaffold.errors import Refusal
-from fastapi_cors_scaffold.rules.questions import CORS, FLAGGED, Kind, Question
-
-Command = Callable[..., Any]
+from fastapi_cors_scaffold.question_options import answering
+from fastapi_cors_scaffold.rules.questions import CORS, FLAGGED
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -81,38 +77,6 @@ def main(
 
     typer.echo(f"fastapi-cors-scaffold {version('fastapi-cors-scaffold')}, template {locate().release()}")
     raise typer.Exit()
-
-
-def answering(questions: tuple[Question, ...], after: str) -> Callable[[Command], Command]:
-    """Give a command one option per question, declared by the questions table (flag, kind, help, metavar), placed
-    after its parameter `after`. The command reads them from `ctx.params`: a flag left out is None, no answer."""
-
-    def with_options(command: Command) -> Command:
-        signature = inspect.signature(command, eval_str=True)
-        kind = inspect.Parameter.POSITIONAL_OR_KEYWORD
-        options = [inspect.Parameter(q.parameter or "", kind, default=None, annotation=_option(q)) for q in questions]
-        own = list(signature.parameters.values())
-        place = [parameter.name for parameter in own].index(after) + 1
-        parameters = [*own[:place], *options, *own[place:]]
-
-        @functools.wraps(command)
-        def run(*args: Any, **kwargs: Any) -> Any:
-            for option in options:
-                kwargs.pop(option.name, None)
-            return command(*args, **kwargs)
-
-        setattr(run, "__signature__", signature.replace(parameters=parameters))  # noqa: B010 (read by inspect)
-        run.__annotations__ = {parameter.name: parameter.annotation for parameter in parameters}
-        return run
-
-    return with_options
-
-
-def _option(question: Question) -> Any:
-    """The typed Typer option of one question: repeatable for a list, `--x/--no-x` for a yes/no question."""
-    kind = {Kind.LIST: list[str], Kind.BOOL: bool, Kind.INT: int}.get(question.kind, str)
-    names = [question.spelled or "", *([question.short] if question.short else [])]
-    return Annotated[kind | None, typer.Option(*names, metavar=question.metavar, help=question.help)]
 
 
 @app.command()
