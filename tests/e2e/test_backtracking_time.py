@@ -1,12 +1,15 @@
 """Catastrophic backtracking is about time: each regex the rules table refuses for it really takes exponential time in
-Python's `re` on the Origin the refusal names, and each regex the table accepts stays linear on crafted Origins.
+Python's `re` on the Origin the refusal names (polynomial time, for `regex.slow_backtracking`), and each regex the
+table accepts stays linear on crafted Origins.
 
 Each regex is timed in its own Python process with a time bound, so a runaway cannot hang the suite; a time is the
 CPU time the process spent matching (what other work on the machine does not add to), the least of seven rounds over
 all the lengths. Exponential: over up to six lengths, starting where one match takes a
 couple of milliseconds, the fitted time at least doubles (within the noise of a shared machine: a factor of 1.8 or more)
-per added copy of the repeated text, which is one character for all but the overlapping-alternatives rows. Linear:
-from 2,000 to 16,000 characters, the time grows as the length does (fitted exponent at most 1.3; quadratic is 2).
+per added copy of the repeated text, which is one character for all but the overlapping-alternatives rows.
+Polynomial: doubling the copies from where one match takes a couple of milliseconds, the time grows at least as the
+length to the power 1.8 (quadratic is 2). Linear: from 2,000 to 16,000 characters, the time grows as the length does
+(fitted exponent at most 1.3).
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ import sys
 
 import pytest
 
-from fastapi_cors_scaffold.rules.origin_regex import stall
+from fastapi_cors_scaffold.rules.origin_regex import slow_stall, stall
 from tests.support.table import ROWS
 
 TIMER = r"""
@@ -39,6 +42,11 @@ if counts == "growing":
     counts = [first]
     while len(counts) < 4 or len(counts) < 6 and seconds(counts[-1]) < 0.1:
         counts.append(counts[-1] + 1)
+elif counts == "doubling":
+    first = next((2**power for power in range(4, 15) if min(seconds(2**power) for _ in range(3)) >= 0.002), 2**14)
+    counts = [first]
+    while len(counts) < 3 or len(counts) < 5 and seconds(counts[-1]) < 0.05:
+        counts.append(counts[-1] * 2)
 # Round after round over all the lengths, keeping each one's fastest: a busy moment slows one round, not one length.
 fastest = {count: float("inf") for count in counts}
 for _ in range(7):
@@ -47,6 +55,7 @@ for _ in range(7):
 print(json.dumps(sorted(fastest.items())))
 """
 REFUSED = sorted({row.settings["allow_origin_regex"] for row in ROWS if row.rule == "regex.backtracking"})
+SLOW = sorted({row.settings["allow_origin_regex"] for row in ROWS if row.rule == "regex.slow_backtracking"})
 ACCEPTED = sorted(
     {row.settings["allow_origin_regex"] for row in ROWS if row.settings["allow_origin_regex"]}
     - {row.settings["allow_origin_regex"] for row in ROWS if row.rule}
@@ -72,6 +81,7 @@ def fitted_slope(points: list[tuple[float, float]]) -> float:
 
 def test_the_table_has_examples_of_both() -> None:
     assert len(REFUSED) >= 8
+    assert len(SLOW) >= 4
     assert len(ACCEPTED) >= 20
 
 
@@ -85,6 +95,18 @@ def test_a_refused_regex_takes_exponential_time(regex: str) -> None:
     growth = 2 ** fitted_slope([(count, math.log2(seconds)) for count, seconds in times])
     assert times[-1][1] >= 0.01, f"even {times[-1][0]} copies of {found.pump!r} match at once: {times}"
     assert growth >= 1.8, f"{growth:.2f}x per copy of {found.pump!r}: {times}"
+
+
+@pytest.mark.parametrize("regex", SLOW)
+def test_a_regex_refused_as_slow_takes_polynomial_time(regex: str) -> None:
+    found = slow_stall(regex)
+    assert found is not None
+
+    times = timed(regex, found.prefix, found.pump, found.failing, "doubling")
+
+    exponent = fitted_slope([(math.log2(count), math.log2(seconds)) for count, seconds in times])
+    assert times[-1][1] >= 0.01, f"even {times[-1][0]} copies of {found.pump!r} match at once: {times}"
+    assert exponent >= 1.8, f"time grows as n ** {exponent:.2f} with the copies of {found.pump!r}: {times}"
 
 
 @pytest.mark.parametrize("regex", ACCEPTED)

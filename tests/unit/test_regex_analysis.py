@@ -11,8 +11,9 @@ from collections.abc import Callable
 
 import pytest
 
+from fastapi_cors_scaffold.rules import backtracking
 from fastapi_cors_scaffold.rules.automaton import MAX_POSITIONS, automaton, probe, witness
-from fastapi_cors_scaffold.rules.backtracking import ambiguous_loop
+from fastapi_cors_scaffold.rules.backtracking import ambiguous_loop, overlapping_loops
 from fastapi_cors_scaffold.rules.origin_regex import regex_problems
 from fastapi_cors_scaffold.rules.regex import (
     ALL,
@@ -189,6 +190,47 @@ def test_a_loop_that_reads_the_same_text_two_ways_is_ambiguous(pattern: str, amb
 
     assert language is not None
     assert (ambiguous_loop(language) is not None) == ambiguous
+
+
+@pytest.mark.parametrize(
+    ("pattern", "pump"),
+    [
+        (r"https://[a-z]+[a-z]+x", "a"),
+        (r"https://[a-z]+[a-z0-9]*x", "a"),
+        (r"https://.*-.*x", "-a"),
+        (r"https://[a-z]+(-[a-z]+)*(-[a-z]+)*x", "a-"),
+        (r"https://(?:[a-z]+)(?:[a-z]+)x", "a"),
+        (r"https://[a-z]{2,}[a-z]+x", "a"),
+        (r"https://[a-z]+[0-9]+x", None),
+        (r"https://[a-z0-9]+-[a-z0-9]+x", None),
+        (r"https://.*\.[a-z]+x", None),
+        (r"https://[a-z]{1,63}[a-z]*x", None),
+        (r"https://[a-z]++[a-z]+x", None),
+        (r"https://(?>[a-z]+)[a-z]+x", None),
+        (r"https://[a-z]+x|https://[a-z]+y", None),
+    ],
+)
+def test_two_loops_one_after_the_other_that_read_the_same_text_split_it(pattern: str, pump: str | None) -> None:
+    """Python's matcher agrees: the ones with a pump take polynomial time (tests/e2e). A bounded repeat does not loop,
+    whatever its bound; the matcher never backtracks into a possessive or atomic one."""
+    language = automaton(parse(pattern))
+
+    assert language is not None
+    split = overlapping_loops(language)
+    assert (split.pump if split else None) == pump
+
+
+def test_the_search_for_two_loops_stops_at_its_budget(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Past MAX_SPLIT_STATES states the search gives up (finding nothing), so a regex of many loops costs what a
+    long one does."""
+    many = automaton(parse("https://" + "(?:[a-z]|[a-z0-9]|[a-z0-9-])*" * 60 + "x"))
+    two = automaton(parse(r"https://[a-z]+[a-z]+x"))
+    assert many is not None and two is not None
+    assert overlapping_loops(many) is not None
+
+    monkeypatch.setattr(backtracking, "MAX_SPLIT_STATES", 0)
+
+    assert overlapping_loops(two) is None
 
 
 def test_the_automaton_finds_the_shortest_string_of_a_shape() -> None:

@@ -30,11 +30,14 @@ Ways = dict[int, int]  # position -> number of ways to be there (counted up to 2
 @dataclass
 class Automaton:
     """Positions (each a character set and its tree node), where a match may start and end, how many ways the empty
-    string matches, and `follow[p][q]`: the number of ways the matcher steps from position p to position q."""
+    string matches, and `follow[p][q]`: the number of ways the matcher steps from position p to position q.
+    `unbounded[p]` says whether p is inside a repeat without an upper bound (a loop of the automaton can also come from
+    a large bound read as none)."""
 
     masks: list[int] = field(default_factory=list)
     nodes: list[Chars] = field(default_factory=list)
     atomic: list[bool] = field(default_factory=list)
+    unbounded: list[bool] = field(default_factory=list)
     follow: list[Ways] = field(default_factory=list)
     first: Ways = field(default_factory=dict)
     last: Ways = field(default_factory=dict)
@@ -63,6 +66,7 @@ class _Builder:
     def __init__(self, target: Automaton, forced: Mapping[int, Node]) -> None:
         self.target = target
         self.forced = forced
+        self.unbounded = 0  # how many repeats without an upper bound enclose the node being built
 
     def build(self, node: Node, atomic: bool) -> _Fragment:
         match node:
@@ -85,6 +89,7 @@ class _Builder:
         automaton.masks.append(mask)
         automaton.nodes.append(node)
         automaton.atomic.append(atomic)
+        automaton.unbounded.append(self.unbounded > 0)
         automaton.follow.append({})
         return {position: 1}, {position: 1}, 0
 
@@ -117,6 +122,7 @@ class _Builder:
         """`body{m,n}` as m copies and then n - m nested optional copies, or a loop on the last copy when unbounded.
         An iteration that matches nothing ends the loop, so it adds one way to match empty, never a cycle."""
         low, high = _bounds(node)
+        self.unbounded += node.max is None
         copies = [self.build(node.body, atomic) for _ in range(low)]
         if high is None:
             first, last, empty = copies.pop() if copies else self.build(node.body, atomic)
@@ -129,6 +135,7 @@ class _Builder:
                 first, last, empty = self._sequence([inner, optional]) if optional else inner
                 optional = first, last, min(2, 1 + empty)
             copies += [optional] if optional else []
+        self.unbounded -= node.max is None
         return self._sequence(copies)
 
 

@@ -6,13 +6,18 @@ text can lead from a position of the pattern back to that same position along tw
 `aa` as one iteration or two), then k copies of that text open at least 2**k ways, and an Origin header that repeats
 it and then fails costs seconds at 25 characters and hours at 40, inside the event loop. This is the exponential
 ambiguity of the position automaton (two paths meeting again, or one step that can be taken two ways); the positions
-inside a possessive repeat or an atomic group are never tried again, so they do not count. Polynomial slowdowns (two
-loops one after the other over the same characters) are not looked for.
+inside a possessive repeat or an atomic group are never tried again, so they do not count.
+
+Two loops one after the other that read the same text (`[a-z]+[a-z]+`, `.*-.*`) are the polynomial case: the
+matcher tries every place to leave the first loop for the second, so time grows with the square of the Origin's
+length (the cube for three such loops), seconds to minutes at the size of a header. That is the infinite ambiguity
+of the automaton: text that leads from a position of the first loop back to it, from there to a position of the
+second, and from that back to itself.
 """
 
 from __future__ import annotations
 
-from collections import deque
+from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
@@ -20,6 +25,8 @@ from .automaton import Automaton
 from .regex import pick
 
 MAX_LOOP_POSITIONS = 150
+# How many states of three matchers walking together `overlapping_loops` visits at most, over all the loops it tries.
+MAX_SPLIT_STATES = 200_000
 _Steps = Callable[[int], Iterable[tuple[int, str]]]  # from a node: each node one character away, and that character
 
 
@@ -47,6 +54,77 @@ def ambiguous_loop(language: Automaton) -> Loop | None:
         if 1 < len(members) <= MAX_LOOP_POSITIONS and (found := _diverging(language, set(members), free)):
             return found
     return None
+
+
+@dataclass(frozen=True)
+class Split:
+    """Two loops, the second after the first, and text that each reads around itself and that also leads from the
+    first to the second."""
+
+    first: int
+    second: int
+    pump: str
+
+
+def overlapping_loops(language: Automaton) -> Split | None:
+    """The first two loops, one after the other, between which a backtracking matcher can split the same text."""
+    positions = range(len(language.masks))
+    component = _components(positions, lambda position: language.follow[position])
+    sizes = Counter(component.values())
+    looping = [
+        position
+        for position in positions
+        if language.unbounded[position]
+        and not language.atomic[position]
+        and (sizes[component[position]] > 1 or position in language.follow[position])
+    ]
+    budget = [MAX_SPLIT_STATES]
+    for first in looping:
+        ahead = _reachable(language, first)
+        for second in looping:
+            if second in ahead and component[second] != component[first]:
+                pump = _split(language, first, second, component, budget)
+                if pump is not None:
+                    return Split(first, second, pump)
+                if budget[0] <= 0:
+                    return None
+    return None
+
+
+def _reachable(language: Automaton, start: int) -> set[int]:
+    seen: set[int] = set()
+    pending = [start]
+    while pending:
+        for following in language.follow[pending.pop()]:
+            if following not in seen:
+                seen.add(following)
+                pending.append(following)
+    return seen
+
+
+def _split(language: Automaton, first: int, second: int, component: dict[int, int], budget: list[int]) -> str | None:
+    """Text read by three matchers at once: one around `first`, one from `first` to `second`, one around `second`.
+    Each state they visit counts against `budget`."""
+    size = len(language.masks)
+    masks, follow, free = language.masks, language.follow, [not atomic for atomic in language.atomic]
+
+    def steps(triple: int) -> Iterator[tuple[int, str]]:
+        budget[0] -= 1
+        if budget[0] < 0:
+            return
+        rest, right = divmod(triple, size)
+        left, middle = divmod(rest, size)
+        for one in follow[left]:
+            if component[one] != component[first]:
+                continue
+            for two in follow[middle]:
+                if not free[two] or not (shared := masks[one] & masks[two]):
+                    continue
+                for three in follow[right]:
+                    if component[three] == component[second] and (common := shared & masks[three]):
+                        yield (one * size + two) * size + three, pick(common)
+
+    return _walk((first * size + first) * size + second, (first * size + second) * size + second, steps)
 
 
 def ways_around(language: Automaton, position: int, text: str) -> int:

@@ -4,8 +4,9 @@ Starlette fullmatches the regex, case-sensitively, against the Origin of every r
 rule decides from what the regex matches, read from its parse tree (`regex`) and its automaton (`automaton`,
 `backtracking`), never from how it is spelled; an attacker origin a rule names is one the regex admits, confirmed
 with `fullmatch`. Every problem is reported, the worst attacker class first (`RULES`): any origin, `null`, one request
-stalling the service, a host anyone can deploy under a public suffix, the look-alikes CORS scanners try (a wildcard
-after or before the domain, an unescaped dot, other domains), then what can never match a browser's Origin.
+stalling the service (or slowing it down), a host anyone can deploy under a public suffix, the look-alikes CORS
+scanners try (a wildcard after or before the domain, an unescaped dot, other domains), then what can never match a
+browser's Origin.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from functools import cached_property
 
 from .attackers import ATTACKER_DOMAIN, ATTACKER_SUFFIX, own_host, scanner_origins
 from .automaton import Automaton, automaton, probe, witness
-from .backtracking import ambiguous_loop, ways_around
+from .backtracking import ambiguous_loop, overlapping_loops, ways_around
 from .origins import origin_problem, public_suffix, registrable_domain
 from .problem import Problem
 from .regex import UPPER, Alt, Chars, Node, Repeat, ancestors, at_end, parse, sample, samples, walk
@@ -31,6 +32,9 @@ _NOT_SCANNED = frozenset({"arbitrary", "null", "unescaped-dot", "http", "http-su
 # Copies of the ambiguous text in the Origin that stalls the service: each at least doubles the work, so 40 make
 # hours of it, while the Origin stays a plausible header.
 STALL_COPIES = 40
+# Length of the Origin that slows the service down when two loops split the text: the size of a request head most
+# servers still read (h11, under uvicorn, stops at 16 KiB), where the square of it costs a good part of a second.
+SLOW_LENGTH = 8000
 # How many parts of one kind (wildcards, dots, alternatives) the rules try, so a huge regex costs what a long one does.
 CANDIDATES = 64
 _MARK = "\x00"  # where a forced part of the regex sits in a sample
@@ -182,6 +186,34 @@ def _backtracking(reading: Reading) -> _Found | None:
     return ({"stall": f"'{found.origin()}'"}, None) if found else None
 
 
+def slow_stall(regex: str) -> Stall | None:
+    """The Origin that a regex that compiles takes polynomial time to fail, or None when no two loops of it, one after
+    the other, can split the same text."""
+    return _slow_stall(Reading(re.compile(regex)))
+
+
+def _slow_stall(reading: Reading) -> Stall | None:
+    language = reading.language
+    split = overlapping_loops(language) if language is not None else None
+    if language is None or split is None:
+        return None
+    node = language.nodes[split.first]
+    prefix = reading.around(node)[0] + node.sample
+    rest = witness(language, probe(".*"), after=split.second) or ""
+    if not reading.admits(prefix + split.pump * 2 + rest):
+        return None
+    failing = next((char for char in _FAILING if not reading.admits(prefix + split.pump * 3 + char)), None)
+    return Stall(prefix, split.pump, failing) if failing is not None else None
+
+
+def _slow_backtracking(reading: Reading) -> _Found | None:
+    found = _slow_stall(reading)
+    if found is None:
+        return None
+    copies = max(1, SLOW_LENGTH // len(found.pump))
+    return {"stall": f"'{found.prefix}' followed by '{found.pump}' {copies:,} times and '{found.failing}'"}, None
+
+
 def _repeats(text: str, unit: str) -> bool:
     return len(text) % len(unit) == 0 and unit * (len(text) // len(unit)) == text
 
@@ -300,12 +332,14 @@ _LOOKALIKES = ("regex.public_suffix", "regex.post_domain", "regex.lookalike", "r
 # A problem that says all a later one would: any origin includes the rest, a named attacker class the scanners' list.
 COVERS = {
     "regex.any": ("regex.null", *_LOOKALIKES, "regex.scheme"),
+    "regex.backtracking": ("regex.slow_backtracking",),
     **{rule: ("regex.attack",) for rule in ("regex.null", *_LOOKALIKES[:-1])},
 }
 RULES: tuple[tuple[str, Callable[[Reading], _Found | None]], ...] = (
     ("regex.any", _any),
     ("regex.null", _null),
     ("regex.backtracking", _backtracking),
+    ("regex.slow_backtracking", _slow_backtracking),
     ("regex.public_suffix", _public_suffix),
     ("regex.post_domain", _post_domain),
     ("regex.lookalike", _lookalike),
