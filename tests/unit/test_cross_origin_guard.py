@@ -168,12 +168,12 @@ async def socket(websocket: WebSocket) -> None:
     await websocket.close()
 
 
-def guarded(**options: Any) -> tuple[TestClient, list[str]]:
+def guarded(root_path: str = "", **options: Any) -> tuple[TestClient, list[str]]:
     app = Starlette(
         routes=[Route("/transfer", transfer, methods=["POST", "PUT", "GET"]), WebSocketRoute("/ws", socket)]
     )
     app.state.ran = []
-    return TestClient(CrossOriginGuard(app, allow_origins=[TRUSTED], **options)), app.state.ran
+    return TestClient(CrossOriginGuard(app, allow_origins=[TRUSTED], **options), root_path=root_path), app.state.ran
 
 
 def test_a_refused_request_gets_403_and_one_line_of_json_and_never_reaches_the_app(
@@ -200,6 +200,28 @@ def test_a_trusted_request_reaches_the_app() -> None:
 
     assert response.text == "done"
     assert ran == ["PUT"]
+
+
+def test_the_first_of_repeated_headers_decides_as_for_starlette_and_go() -> None:
+    client, ran = guarded()
+
+    refused = client.post("/transfer", headers=[("Origin", FOREIGN), ("Origin", TRUSTED)])
+    also_refused = client.post(
+        "/transfer", headers=[("Origin", FOREIGN), ("Sec-Fetch-Site", "cross-site"), ("Sec-Fetch-Site", "same-origin")]
+    )
+
+    assert (refused.status_code, also_refused.status_code) == (403, 403)
+    assert ran == []
+
+
+def test_an_exempt_path_is_the_path_the_routes_see_behind_a_proxy_prefix() -> None:
+    """Served under `--root-path /api`, the exempt `/transfer` is `/api/transfer` in the request's URL."""
+    client, ran = guarded(root_path="/api", exempt_paths=["/transfer"])
+
+    response = client.post("/api/transfer", headers={"Sec-Fetch-Site": "cross-site", "Origin": FOREIGN})
+
+    assert response.text == "done"
+    assert ran == ["POST"]
 
 
 def test_a_foreign_handshake_gets_a_denial_response_where_the_server_can_send_one() -> None:

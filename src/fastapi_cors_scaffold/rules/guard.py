@@ -81,7 +81,9 @@ class CrossOriginGuard:
         if not self.enabled or kind not in ("http", "websocket") or scope.get("method") in SAFE_METHODS:
             await self.app(scope, receive, send)
             return
-        headers = dict(scope["headers"])
+        headers: dict[bytes, bytes] = {}
+        for name, value in scope["headers"]:
+            headers.setdefault(name, value)  # the first of repeated headers counts, as for Starlette and Go
         origin = _text(headers.get(b"origin"))
         # A trusted origin passes every check, so a trusted front end's request is decided in one lookup.
         reason = None if origin is not None and self.trusted(origin) else self._reason(scope, headers, origin)
@@ -99,7 +101,7 @@ class CrossOriginGuard:
         host = _text(headers.get(b"host"))
         if scope["type"] == "websocket":
             return self.handshake_refusal(origin, host)
-        return self.refusal(scope["method"], scope["path"], _text(headers.get(b"sec-fetch-site")), origin, host)
+        return self.refusal(scope["method"], _route_path(scope), _text(headers.get(b"sec-fetch-site")), origin, host)
 
     def refusal(self, method: str, path: str, site: str | None, origin: str | None, host: str | None) -> str | None:
         """Why an HTTP request is refused, or None: Go's `CrossOriginProtection.Check`, trusting what CORS trusts.
@@ -130,6 +132,13 @@ class CrossOriginGuard:
 
     def is_exempt(self, path: str) -> bool:
         return path in self.exempt_paths or path.startswith(self.exempt_parents)
+
+
+def _route_path(scope: Scope) -> str:
+    """The path as the app's routes see it: without the `root_path` a proxy's prefix puts in front (`--root-path`)."""
+    path: str = scope["path"]
+    root: str = scope.get("root_path", "")
+    return path[len(root) :] if root and path.startswith(f"{root}/") else path
 
 
 def _text(value: bytes | None) -> str | None:
