@@ -123,3 +123,38 @@ def test_update_outside_a_project_without_defaults_says_it_found_no_project(chec
         f"error: {tmp_path} has no .copier-answers.yml: run update in a project, or pass --defaults to update every "
         "project of this template below it.\n"
     )
+
+
+@pytest.mark.parametrize(
+    ("content", "refusal"),
+    [
+        (b"- 1\n- 2\n", "holds a list, not a mapping of answers: restore it from version control"),
+        (b"", "holds nothing, not a mapping of answers"),
+        (b"\x00\xff", "cannot be read: it is not UTF-8"),
+        (b"_commit: [1, 2]\nproject_name: x\n", "_commit is not text but [1, 2]: restore it"),
+    ],
+)
+def test_an_answers_file_copier_cannot_read_is_refused_in_a_sentence(
+    checkout: Path, tmp_path: Path, content: bytes, refusal: str
+) -> None:
+    (tmp_path / ".copier-answers.yml").write_bytes(content)
+
+    result = invoke("update", str(tmp_path), "--defaults", "--quiet")
+
+    assert result.exit_code == 2, result.output
+    assert result.stderr.startswith(f"error: {tmp_path / '.copier-answers.yml'}")
+    assert refusal in result.stderr and result.stderr.count("\n") == 1
+
+
+@pytest.mark.parametrize(("make", "said"), [(False, "does not exist"), (True, "is not a folder")])
+def test_update_of_a_path_that_is_no_folder_says_what_it_is(
+    checkout: Path, tmp_path: Path, make: bool, said: str
+) -> None:
+    target = tmp_path / "service"
+    if make:
+        target.write_text("")
+
+    result = invoke("update", str(target), "--defaults")
+
+    assert result.exit_code == 2
+    assert result.stderr.startswith(f"error: {target} {said}: give the folder of a project")

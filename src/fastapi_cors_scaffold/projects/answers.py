@@ -65,20 +65,26 @@ def new_answers(flags: Mapping[str, Any], data: Mapping[str, str], recommended: 
 
 
 def read_answers(project: Path) -> dict[str, Any]:
-    """A project's answers file as a mapping; empty when it is missing or is not a YAML mapping (Copier says why).
+    """A project's answers file as a mapping; empty when there is none.
 
-    Read within the reading limits before Copier reads it: a file past them is refused (`DataLimitError`) here.
+    Read within the reading limits before Copier reads it, and refused (`ConfigurationError`, `DataLimitError` past
+    the limits) when it is not a YAML mapping whose `_commit` and `_src_path` are text: Copier would stop on it with a
+    traceback.
     """
     path = project / ANSWERS_FILE
     if not path.is_file():
         return {}
-    try:
-        loaded = load_file(path).data
-    except DataLimitError:
-        raise
-    except ConfigurationError:
-        return {}
-    return loaded if isinstance(loaded, dict) else {}
+    loaded = load_file(path).data
+    restore = f"restore it from version control (git checkout -- {ANSWERS_FILE}) or answer again with copier copy"
+    if not isinstance(loaded, dict):
+        held = "nothing" if loaded is None else "a list" if isinstance(loaded, list) else "a single value"
+        raise ConfigurationError(f"{path} holds {held}, not a mapping of answers: {restore}.")
+    for key in ("_commit", "_src_path"):
+        if key in loaded and not isinstance(loaded[key], (str, int, float)):
+            raise ConfigurationError(
+                f"{path}: {key} is not text but {json.dumps(loaded[key], default=str)}: {restore}."
+            )
+    return loaded
 
 
 def unknown_data_error(data: Mapping[str, str], questions: Iterable[str]) -> str | None:

@@ -85,8 +85,10 @@ def update(targets: Sequence[Path], options: Options, *, table: bool, quiet: boo
     only = targets[0] if len(targets) == 1 else None
     if only is not None and (only / ANSWERS_FILE).is_file() and not table:
         return options.update(only, quiet=quiet)
+    if only is not None and not only.exists():
+        raise FleetError(f"{only} does not exist: give the folder of a project made by `new` or `copier copy`.")
     if only is not None and not only.is_dir():
-        raise FleetError(f"{only} has no {ANSWERS_FILE}: it was not made by `new` or `copier copy`.")
+        raise FleetError(f"{only} is not a folder: give the folder of a project made by `new` or `copier copy`.")
     if not options.defaults:
         if only is not None and not (only / ANSWERS_FILE).is_file():
             raise FleetError(
@@ -123,10 +125,11 @@ def is_ours(answers: Mapping[str, Any], questions: frozenset[str]) -> bool:
 
 
 def _may_be_ours(project: Path, questions: frozenset[str]) -> bool:
-    """Ours by its answers; an answers file past the reading limits is kept, to be that project's failure."""
+    """Ours by its answers; an answers file that cannot be read (past the reading limits, not a mapping) is kept, to
+    be that project's failure."""
     try:
         return is_ours(read_answers(project), questions)
-    except DataLimitError:
+    except ConfigurationError:
         return True
 
 
