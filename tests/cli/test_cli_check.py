@@ -158,8 +158,9 @@ def test_a_closed_port_is_one_line_and_exit_2() -> None:
         (["--origin", PAGE, "--method", "Track"], "forbidden methods"),
         (["--origin", PAGE, "--header", "Bad Name: x"], "not 'Name: value'"),
         (["--origin", PAGE, "--header", "X-Snow: \u2603"], "outside Latin-1"),
-        (["--origin", PAGE, "--timeout", "0"], "not a positive number of seconds"),
-        (["--origin", PAGE, "--timeout", "-5"], "not a positive number of seconds"),
+        (["--origin", PAGE, "--timeout", "0"], "not a number of seconds above 0"),
+        (["--origin", PAGE, "--timeout", "-5"], "not a number of seconds above 0"),
+        (["--origin", PAGE, "--timeout", "1e308"], "up to 3600"),
         (["--origin", PAGE, "--read-header", "X Total"], "not a header name"),
     ],
 )
@@ -169,6 +170,14 @@ def test_bad_input_is_exit_2_before_any_request(args: list[str], fragment: str) 
     assert result.exit_code == 2
     assert fragment in result.stderr
     assert result.stderr.startswith("error: ") and result.stderr.count("\n") == 1
+
+
+@pytest.mark.parametrize("url", ["http://[::1", "ws://[::1/ws", "http://localhost:99999/"])
+def test_a_url_that_cannot_be_split_is_exit_2_before_any_request(url: str) -> None:
+    result = invoke("check", url, "--origin", PAGE)
+
+    assert result.exit_code == 2
+    assert result.stderr.startswith(f"error: {url!r} is not a URL (") and result.stderr.count("\n") == 1
 
 
 def test_a_latin_1_header_value_is_sent(handwritten_url: str) -> None:

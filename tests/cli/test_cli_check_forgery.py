@@ -197,7 +197,7 @@ def test_a_closed_port_is_one_line_and_exit_2_for_a_socket() -> None:
         (["--header", "X-Token: t"], "cannot set headers on a WebSocket handshake"),
         (["--read-header", "X-Total-Count"], "never sees a WebSocket handshake's response headers"),
         (["--browser"], "browsers apply no CORS to a WebSocket"),
-        (["--timeout", "0"], "not a positive number of seconds"),
+        (["--timeout", "0"], "not a number of seconds above 0"),
     ],
 )
 def test_options_a_page_cannot_use_with_a_socket_are_refused_in_one_line(args: list[str], fragment: str) -> None:

@@ -13,7 +13,7 @@ from fastapi_cors_scaffold.fetch.chromium import Seen, run_once
 from fastapi_cors_scaffold.fetch.effect import Effect, effect_of
 from fastapi_cors_scaffold.fetch.handshake import SocketVerdict, is_socket_url, socket_request_from_flags
 from fastapi_cors_scaffold.fetch.scan import Grant, Opening, strangers
-from fastapi_cors_scaffold.fetch.verdict import Verdict, request_from_flags
+from fastapi_cors_scaffold.fetch.verdict import Verdict, refuse_url, request_from_flags
 
 
 @dataclass(frozen=True)
@@ -60,6 +60,7 @@ def run_check(
     browser: bool = False,
 ) -> Checked | SocketChecked:
     """Everything `check URL --origin ORIGIN` asks, refused in one sentence before any request when it cannot be."""
+    refuse_url(url)
     if scan and origin == "null":
         raise Refusal("--scan derives attacker origins from the host of the origin you trust, and 'null' has none.")
     if is_socket_url(url):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 from fastapi_cors_scaffold.errors import Refusal
 from fastapi_cors_scaffold.fetch.http import (
@@ -19,6 +20,7 @@ from fastapi_cors_scaffold.rules.findings import Finding
 
 # The rule of a finding about reading a response header, not about reaching the response.
 READ_HEADER = "fetch.read_header"
+MAX_TIMEOUT = 3600.0  # seconds: an hour is past any answer worth waiting for, and within what sockets take
 
 
 @dataclass(frozen=True)
@@ -119,9 +121,17 @@ def refuse_origin(origin: str) -> None:
         raise Refusal(f"{problem.sentence().rstrip('.')}; 'null' is accepted too (sandboxed iframes, file: pages).")
 
 
+def refuse_url(url: str) -> None:
+    """A URL the standard library cannot split (an unclosed `[`, a port out of range) is refused before any request."""
+    try:
+        urlsplit(url).port  # noqa: B018 - reading the port is what validates it
+    except ValueError as error:
+        raise Refusal(f"{url!r} is not a URL ({error}), e.g. http://localhost:8000/home.") from None
+
+
 def refuse_timeout(timeout: float) -> None:
-    if not (math.isfinite(timeout) and timeout > 0):
-        raise Refusal(f"--timeout {timeout:g} is not a positive number of seconds, e.g. 10.")
+    if not (math.isfinite(timeout) and 0 < timeout <= MAX_TIMEOUT):
+        raise Refusal(f"--timeout {timeout:g} is not a number of seconds above 0 and up to {MAX_TIMEOUT:g}, e.g. 10.")
 
 
 def _header_pair(raw: str) -> tuple[str, str]:
