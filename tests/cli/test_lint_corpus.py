@@ -68,6 +68,8 @@ EXPECTED: dict[str, list[tuple[int | None, list[tuple[str, str, str]], list[str]
     "websockets/unchecked.py": [(9, [("warning", "websocket", "/ws/chat")], [])],
     "websockets/routers": [(7, [("warning", "websocket", "/chat/ws")], [])],
     "websockets/checked.py": [(9, [], [])],
+    "websockets/origin_logged.py": [(11, [("warning", "websocket", "/ws/prices")], [])],
+    "websockets/checked_by_helper.py": [(9, [], [])],
     "websockets/dependency.py": [(17, [], [])],
     "websockets/asgi_guard.py": [(25, [], [])],
     "websockets/starlette_routes.py": [(22, [], [])],

@@ -1,8 +1,10 @@
 """Whether code refuses WebSocket handshakes from untrusted origins: CORS does not apply to them, so something must.
 
 A check reads the `Origin` header (`websocket.headers["origin"]`, `.get("Origin")`, a FastAPI `origin` header
-parameter, `b"origin"` in raw ASGI headers) and refuses on it (raises, closes, sends a denial or an HTTP response,
-or returns before accepting). A handler counts, and so do the helpers it calls in the same module and the
+parameter, `b"origin"` in raw ASGI headers) and refuses on it: it raises, closes, sends a denial or an HTTP
+response, or returns before accepting, in a branch of an `if` on the Origin (or on a value computed from it), or
+hands such a value to what refuses. Reading the Origin only to log it, and closing for another reason, is no check.
+A handler counts, and so do the helpers it calls in the same module and the
 dependencies it declares. A pure ASGI middleware class around the app counts when it does the same; the cross-origin
 guard of the projects this template generates counts by its name and module, read or not. `BaseHTTPMiddleware` and
 `@app.middleware("http")` never see a WebSocket, so they never count.
@@ -24,9 +26,11 @@ FunctionNode = ast.FunctionDef | ast.AsyncFunctionDef
 
 def function_checks_origin(function: FunctionNode, module: Module, modules: Modules) -> bool:
     """A handler or dependency that reads the Origin header and refuses on it (itself or through local helpers)."""
-    bodies: list[ast.AST] = [function, *_local_helpers(function, module)]
-    reads = _has_origin_parameter(function) or any(_reads_origin(body) for body in bodies)
-    return reads and any(_refuses(body, in_function=True) for body in bodies)
+    parameter = {"origin"} if _has_origin_parameter(function) else set()
+    return any(
+        _refuses_on_origin(body, module, parameter if body is function else set(), in_function=True)
+        for body in [function, *_local_helpers(function, module)]
+    )
 
 
 def dependencies_check_origin(declared: list[ast.expr], module: Module, modules: Modules) -> bool | None:
@@ -67,7 +71,7 @@ def middleware_checks_origin(found: Found | None, written: str, module: Module, 
     if found.node.name == GUARD_CLASS and found.module.path.parent.name == "_cors":
         return True
     bases = {ast.unparse(base).split(".")[-1] for base in found.node.bases}
-    return not bases & HTTP_ONLY_BASES and _reads_origin(found.node) and _refuses(found.node, in_function=False)
+    return not bases & HTTP_ONLY_BASES and _refuses_on_origin(found.node, found.module, set(), in_function=False)
 
 
 def _depends_target(expression: ast.expr) -> ast.expr | None:
@@ -95,9 +99,67 @@ def _reads_origin(node: ast.AST) -> bool:
     return False
 
 
-def _refuses(node: ast.AST, *, in_function: bool) -> bool:
+def _refuses_on_origin(node: ast.AST, module: Module, names: set[str], *, in_function: bool) -> bool:
+    """Whether `node` refuses in a branch of an `if` on the Origin, or passes the Origin (or what it computes from
+    it) to something that refuses. `names` starts with the parameters that hold the Origin."""
+    names = _origin_names(node, names)
+    readers = _origin_readers(node, module)
+
+    def on_origin(expression: ast.AST) -> bool:
+        return _reads_origin(expression) or any(
+            (isinstance(inner, ast.Name) and inner.id in names)
+            or (isinstance(inner, ast.Call) and ast.unparse(inner.func).split(".")[-1] in readers)
+            for inner in ast.walk(expression)
+        )
+
     for inner in ast.walk(node):
-        if isinstance(inner, ast.Raise):
+        if isinstance(inner, ast.If) and on_origin(inner.test):
+            branches = [*inner.body, *inner.orelse]
+            if any(_refuses(statement, module, in_function=in_function) for statement in branches):
+                return True
+        if (
+            isinstance(inner, ast.Call)
+            and any(on_origin(argument) for argument in [*inner.args, *(k.value for k in inner.keywords)])
+            and _refuses(inner, module, in_function=False)
+        ):
+            return True
+    return False
+
+
+def _origin_readers(node: ast.AST, module: Module) -> set[str]:
+    """Functions of the module and methods of the class that read the Origin: a test that calls one is on it."""
+    defined = [*module.scope.definitions.values(), *(ast.walk(node) if isinstance(node, ast.ClassDef) else ())]
+    return {function.name for function in defined if isinstance(function, FunctionNode) and _reads_origin(function)}
+
+
+def _origin_names(node: ast.AST, names: set[str]) -> set[str]:
+    """The variables that hold the Origin or a value computed from it (`origin = ...`, `allowed = origin in ...`)."""
+    found = set(names)
+    assignments = [inner for inner in ast.walk(node) if isinstance(inner, ast.Assign | ast.AnnAssign | ast.NamedExpr)]
+    grew = True
+    while grew:
+        grew = False
+        for assignment in assignments:
+            value = assignment.value
+            if value is None or not (
+                _reads_origin(value) or any(isinstance(n, ast.Name) and n.id in found for n in ast.walk(value))
+            ):
+                continue
+            targets = assignment.targets if isinstance(assignment, ast.Assign) else [assignment.target]
+            for target in targets:
+                for name in ast.walk(target):
+                    if isinstance(name, ast.Name) and name.id not in found:
+                        found.add(name.id)
+                        grew = True
+    return found
+
+
+def _refuses(node: ast.AST, module: Module, *, in_function: bool, seen: frozenset[int] = frozenset()) -> bool:
+    """Whether `node` raises, closes, denies, answers 403 (itself or in a function of the module it calls), or, in a
+    handler, returns (before it accepts)."""
+    seen = seen | {id(node)}
+    for inner in ast.walk(node):
+        if isinstance(inner, ast.Raise) or (in_function and isinstance(inner, ast.Return)):
             return True
         if isinstance(inner, ast.Constant) and (
             inner.value == 403 or (isinstance(inner.value, str) and inner.value.endswith(_REFUSING_MESSAGES))
@@ -107,8 +169,13 @@ def _refuses(node: ast.AST, *, in_function: bool) -> bool:
             name = ast.unparse(inner.func).split(".")[-1]
             if name in _REFUSING_CALLS or name.endswith("Response"):
                 return True
-        if in_function and isinstance(inner, ast.If) and any(isinstance(s, ast.Return) for s in inner.body):
-            return True
+            helper = module.scope.definitions.get(name) if isinstance(inner.func, ast.Name) else None
+            if (
+                isinstance(helper, FunctionNode)
+                and id(helper) not in seen
+                and _refuses(helper, module, in_function=False, seen=seen)
+            ):
+                return True
     return False
 
 
