@@ -78,6 +78,20 @@ def test_the_generated_projects_guard_counts_as_the_origin_check_and_their_wrapp
     assert finding["value"] == "/ws/orders" and finding["severity"] == "warning"
 
 
+def test_a_guard_turned_off_where_it_is_added_is_no_origin_check(tmp_path: Path) -> None:
+    project = tmp_path / "orders"
+    shutil.copytree(CORPUS / "websockets/generated", project)
+    main = project / "src/orders/main.py"
+    added = "CrossOriginGuard(app, trusted=frozenset(settings.cors_allow_origins)"
+    assert added in main.read_text()
+
+    main.write_text(main.read_text().replace(added, f"{added}, enabled=False"))
+
+    _, found = findings(str(project))
+    (finding,) = by_rule(found, "websocket.origin_unchecked")
+    assert finding["value"] == "/ws/orders"
+
+
 def test_a_guard_is_recognised_by_what_it_does_under_any_name(tmp_path: Path) -> None:
     project = tmp_path / "orders"
     shutil.copytree(CORPUS / "websockets/generated", project)

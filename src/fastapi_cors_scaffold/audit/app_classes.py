@@ -58,7 +58,7 @@ def stack_wrappers(found: Found, modules: Modules) -> list[Layer]:
         name = ast.unparse(node.func)
         if names_cors(node.func, cors):
             return [Layer(name, module.path, node.lineno, cors=True), *inner]
-        guard = middleware_checks_origin(modules.follow(module, name), name, module, modules)
+        guard = middleware_checks_origin(modules.follow(module, name), name, module, modules, node.keywords)
         return [Layer(name, module.path, node.lineno, origin_check=guard), *inner]
 
     result: list[Layer] = []

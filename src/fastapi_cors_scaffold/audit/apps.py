@@ -156,7 +156,7 @@ class _Builder:
         if method == "add_middleware":
             written = call.args[0] if call.args else keywords.get("middleware_class")
             if written is not None:
-                state.user.insert(0, self._layer(written, call.lineno, module))
+                state.user.insert(0, self._layer(written, call, module))
         elif method == "include_router" and call.args:
             included = self._router(call.args[0], module, depth)
             if included is not None:
@@ -190,7 +190,7 @@ class _Builder:
         if not (isinstance(first, ast.Name) and first.id in names and _is_class_name(ast.unparse(call.func))):
             return None
         state = names[first.id]
-        state.wrappers.insert(0, self._layer(call.func, call.lineno, module))
+        state.wrappers.insert(0, self._layer(call.func, call, module))
         return state
 
     def _passed_to_function(self, call: ast.Call, names: dict[str, _AppState], module: Module, depth: int) -> None:
@@ -213,12 +213,14 @@ class _Builder:
         for statement in statements(found.node.body):
             self._apply(statement, inner, found.module, depth + 1)
 
-    def _layer(self, written: ast.expr, line: int, module: Module) -> Layer:
+    def _layer(self, written: ast.expr, call: ast.Call, module: Module) -> Layer:
+        """The middleware `written` names, added by `call` (whose keywords may turn its check off)."""
         name = ast.unparse(written)
         if names_cors(written, cors_names(module)[0] if module is not self.module else self.cors):
-            return Layer(name, module.path, line, cors=True)
+            return Layer(name, module.path, call.lineno, cors=True)
         found = self.modules.follow(module, name)
-        return Layer(name, module.path, line, origin_check=middleware_checks_origin(found, name, module, self.modules))
+        checks = middleware_checks_origin(found, name, module, self.modules, call.keywords)
+        return Layer(name, module.path, call.lineno, origin_check=checks)
 
     def _middleware_item(self, item: ast.expr, module: Module) -> Layer | None:
         """`Middleware(SomeClass, ...)` in a list: the layer it adds."""
@@ -227,7 +229,7 @@ class _Builder:
         }:
             return None
         written = item.args[0] if item.args else next((k.value for k in item.keywords if k.arg == "cls"), None)
-        return self._layer(written, item.lineno, module) if written is not None else None
+        return self._layer(written, item, module) if written is not None else None
 
     def _items(self, node: ast.expr | None) -> list[ast.expr]:
         """The elements of a list written in place or bound to a name once."""

@@ -13,6 +13,7 @@ guard of the projects this template generates counts by its name and module, rea
 from __future__ import annotations
 
 import ast
+from collections.abc import Sequence
 
 from fastapi_cors_scaffold.audit.modules import Found, Module, Modules
 
@@ -60,8 +61,13 @@ def declared_dependencies(function: FunctionNode) -> list[ast.expr]:
     return [expression for expression in found if _depends_target(expression) is not None]
 
 
-def middleware_checks_origin(found: Found | None, written: str, module: Module, modules: Modules) -> bool:
-    """A middleware class that refuses untrusted origins on WebSocket handshakes: read, or this template's guard."""
+def middleware_checks_origin(
+    found: Found | None, written: str, module: Module, modules: Modules, keywords: Sequence[ast.keyword] = ()
+) -> bool:
+    """A middleware class that refuses untrusted origins on WebSocket handshakes: read, or this template's guard,
+    unless it is added with `enabled=False` written out."""
+    if any(keyword.arg == "enabled" and _is_false(keyword.value) for keyword in keywords):
+        return False
     imported = module.scope.imports.get(written.split(".")[0])
     source = f"{'.' * imported.level}{imported.module}" if imported else ""
     if written.split(".")[-1] == GUARD_CLASS and (GUARD_MODULE in source or not imported):
@@ -72,6 +78,10 @@ def middleware_checks_origin(found: Found | None, written: str, module: Module, 
         return True
     bases = {ast.unparse(base).split(".")[-1] for base in found.node.bases}
     return not bases & HTTP_ONLY_BASES and _refuses_on_origin(found.node, found.module, set(), in_function=False)
+
+
+def _is_false(expression: ast.expr) -> bool:
+    return isinstance(expression, ast.Constant) and expression.value in (False, 0, None, "")
 
 
 def _depends_target(expression: ast.expr) -> ast.expr | None:

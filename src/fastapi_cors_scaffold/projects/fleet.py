@@ -22,7 +22,7 @@ from typing import Any, Literal
 from fastapi_cors_scaffold.audit.model import Unknown
 from fastapi_cors_scaffold.audit.reading import read_configurations
 from fastapi_cors_scaffold.audit.tree import walk
-from fastapi_cors_scaffold.errors import ConfigurationError, DataLimitError, FleetError, Refusal
+from fastapi_cors_scaffold.errors import ConfigurationError, FleetError, Refusal
 from fastapi_cors_scaffold.projects.answers import read_answers
 from fastapi_cors_scaffold.projects.render import Updated, update_project
 from fastapi_cors_scaffold.projects.template import Template
