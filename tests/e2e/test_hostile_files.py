@@ -77,6 +77,19 @@ def test_lint_of_a_tree_notes_the_hostile_files_and_judges_the_rest(tmp_path: Pa
     assert len(result.stdout) < 10_000
 
 
+def test_lint_of_a_tree_of_only_hostile_files_says_it_skipped_them(tmp_path: Path) -> None:
+    for name, text in HOSTILE.items():
+        (tmp_path / name).write_text(text)
+
+    result = bounded("lint", ".", cwd=tmp_path)
+
+    assert result.returncode == 2, result.stderr[-2000:]
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert "no CORS configuration found" in result.stderr
+    assert f". Skipped: {sorted(HOSTILE)[0]} " in result.stderr
+    assert f"(and {len(HOSTILE) - 1} more files)" in result.stderr
+
+
 def test_update_refuses_a_hostile_answers_file_before_copier_reads_it(tmp_path: Path) -> None:
     project = tmp_path / "service"
     project.mkdir()

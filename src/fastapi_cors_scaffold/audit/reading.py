@@ -57,9 +57,12 @@ def read_configurations(paths: Iterable[Path], recommended: Callable[[], Policy]
     configurations = wired_to_settings(python.link(list(found.values())))
     if not configurations:
         shown = ", ".join(str(path) for path in paths)
+        skipped = [note for note in notes if note.startswith("Skipped: ")]
+        unread = f" {skipped[0]}" if skipped else ""
+        unread += f" (and {len(skipped) - 1} more files)" if len(skipped) > 1 else ""
         raise ConfigurationError(
             f"{shown}: no CORS configuration found (no CORSMiddleware in add_middleware(), Middleware() or a call, "
-            "no settings class with CORS fields, no Starlette keyword file or Copier answers file)."
+            f"no settings class with CORS fields, no Starlette keyword file or Copier answers file).{unread}"
         )
     return Reading(configurations, notes)
 
