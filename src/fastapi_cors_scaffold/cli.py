@@ -295,12 +295,13 @@ def lint(
     recommendation. Exit 1 when there is an error (with --strict: or a warning or a value not read), 2 when there is
     nothing to read or the input is bad.
     """
-    from fastapi_cors_scaffold.audit.lint import audit, fails
+    from fastapi_cors_scaffold.audit.lint import audit, fails, refuse_service_url
     from fastapi_cors_scaffold.audit.reading import read_for_lint
     from fastapi_cors_scaffold.audit.report import show_audits
     from fastapi_cors_scaffold.projects.template import locate
     from fastapi_cors_scaffold.rules.questions import overrides_from_flags
 
+    refuse_service_url(service_url)
     given = overrides_from_flags(ctx.params)
     recommended = cache(lambda: locate().recommendation)  # only an answers file, or no PATH, needs the template
     reading = read_for_lint(paths or [], given, recommended)

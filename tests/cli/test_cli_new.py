@@ -222,6 +222,13 @@ def test_a_template_path_is_recorded_absolute_and_the_environment_can_choose_it(
     assert "--template 'no/such/template'" in missing.stderr
     assert not (tmp_path / "missing").exists()
 
+    empty = invoke("new", str(tmp_path / "empty"), "--defaults", "--template", "")
+    assert (
+        empty.exit_code == 2
+        and empty.stderr == "error: --template '' is empty: give a git URL or a path, or leave --template out.\n"
+    )
+    assert not (tmp_path / "empty").exists()
+
 
 def test_without_a_writable_home_new_still_works_and_the_bundle_path_is_refused_in_one_line(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch

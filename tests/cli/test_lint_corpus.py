@@ -261,6 +261,10 @@ def test_sarif_points_at_files_and_lines(tmp_path: Path, monkeypatch: pytest.Mon
     [
         (["missing.py"], "does not exist"),
         (["tutorial/main.py", "missing"], "does not exist"),
+        (["/dev/null"], "is not a regular file or a directory"),
+        (["--service-url", "ftp://api.example.com", "tutorial/main.py"], "not an http:// or https:// URL with a host"),
+        (["--service-url", "https://", "tutorial/main.py"], "not an http:// or https:// URL with a host"),
+        (["--service-url", "http://[::1", "tutorial/main.py"], "is not a URL (Invalid IPv6 URL)"),
         (["files/broken.py"], "is not valid Python"),
         (["files/broken.json"], "cannot be parsed"),
         (["files/list.yaml"], "does not hold a mapping"),

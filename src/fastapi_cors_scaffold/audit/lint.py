@@ -12,10 +12,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
+from urllib.parse import urlsplit
 
 from fastapi_cors_scaffold.audit.app_findings import app_findings, keyword_findings
 from fastapi_cors_scaffold.audit.model import Configuration, Setting, Unknown, shown
 from fastapi_cors_scaffold.audit.policy_findings import lint_policy
+from fastapi_cors_scaffold.errors import Refusal
 from fastapi_cors_scaffold.rules.findings import Finding, Severity
 from fastapi_cors_scaffold.rules.policy import Policy
 from fastapi_cors_scaffold.rules.questions import QUESTION_OF, policy_from_answers
@@ -63,6 +65,21 @@ _BLIND: dict[str, Any] = {
 _UNREAD_ORIGIN = "https://not-read.invalid"  # stands for the items of a list that were not read
 _PLACEHOLDER_SHOWN = f", {_UNREAD_ORIGIN}"
 _LIST_SETTINGS = ("allow_origins", "allow_methods", "allow_headers", "expose_headers")
+
+
+def refuse_service_url(url: str | None) -> None:
+    """`--service-url` is where the API is served: an http:// or https:// URL with a host, or left out."""
+    if url is None:
+        return
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - reading the port is what validates it
+    except ValueError as error:
+        raise Refusal(f"--service-url {url!r} is not a URL ({error}), e.g. https://api.example.com.") from None
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+        raise Refusal(
+            f"--service-url {url!r} is not an http:// or https:// URL with a host, e.g. https://api.example.com."
+        )
 
 
 def audit(

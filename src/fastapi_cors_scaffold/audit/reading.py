@@ -40,7 +40,8 @@ def read_configurations(paths: Iterable[Path], recommended: Callable[[], Policy]
         elif path.is_file():
             files = [path]
         else:
-            raise ConfigurationError(f"{path} does not exist: give project directories or Python/YAML/JSON/TOML files.")
+            what = "is not a regular file or a directory" if path.exists() else "does not exist"
+            raise ConfigurationError(f"{path} {what}: give project directories or Python/YAML/JSON/TOML files.")
         explicit = path.is_file()
         for file in files:
             try:

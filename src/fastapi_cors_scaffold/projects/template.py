@@ -98,6 +98,8 @@ def chosen_source(given: str | None) -> str:
     A URL (or `gh:`/`gl:` shorthand, or `user@host:path`) is kept as written; a path is made absolute, because a
     relative `_src_path` cannot be updated from anywhere else.
     """
+    if given is not None and not given.strip():
+        raise ScaffoldError("--template '' is empty: give a git URL or a path, or leave --template out.")
     source = given or os.environ.get(TEMPLATE_VARIABLE) or canonical_source()
     if _URL.match(source):
         return source
