@@ -170,11 +170,17 @@ def _stall(reading: Reading) -> Stall | None:
     loop = ambiguous_loop(language) if language is not None else None
     if language is None or loop is None:
         return None
-    node = language.nodes[loop.position]
     shortest = next(loop.pump[:size] for size in range(1, len(loop.pump) + 1) if _repeats(loop.pump, loop.pump[:size]))
     pump = shortest if ways_around(language, loop.position, shortest) > 1 else loop.pump
-    rest = witness(language, probe(".*"), after=loop.position) or ""
+    return _confirmed(reading, language, loop.position, pump, loop.position)
+
+
+def _confirmed(reading: Reading, language: Automaton, entry: int, pump: str, leave: int) -> Stall | None:
+    """The Origin that enters the pattern at position `entry`, repeats `pump` and fails; None unless `fullmatch`
+    admits the text with the pump read and the rest of the way from position `leave`, and some character fails."""
+    node = language.nodes[entry]
     prefix = reading.around(node)[0] + node.sample
+    rest = witness(language, probe(".*"), after=leave) or ""
     if not reading.admits(prefix + pump * 2 + rest):
         return None
     failing = next((char for char in _FAILING if not reading.admits(prefix + pump * 3 + char)), None)
@@ -197,13 +203,7 @@ def _slow_stall(reading: Reading) -> Stall | None:
     split = overlapping_loops(language) if language is not None else None
     if language is None or split is None:
         return None
-    node = language.nodes[split.first]
-    prefix = reading.around(node)[0] + node.sample
-    rest = witness(language, probe(".*"), after=split.second) or ""
-    if not reading.admits(prefix + split.pump * 2 + rest):
-        return None
-    failing = next((char for char in _FAILING if not reading.admits(prefix + split.pump * 3 + char)), None)
-    return Stall(prefix, split.pump, failing) if failing is not None else None
+    return _confirmed(reading, language, split.first, split.pump, split.second)
 
 
 def _slow_backtracking(reading: Reading) -> _Found | None:
