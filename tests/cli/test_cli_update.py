@@ -47,6 +47,20 @@ def test_version_names_the_package_and_the_template_release_it_ships(checkout: P
     assert result.stdout.startswith("fastapi-cors-scaffold ") and result.stdout.endswith(", template 1.1.0\n")
 
 
+def test_a_project_open_to_any_origin_updates_with_credentials_off_as_the_questionnaire_left_them(
+    checkout: Path, tmp_path: Path
+) -> None:
+    """With "*" the questionnaire never asks about credentials (they stay off), so the answers file does not hold
+    them: `new` and `update` read them as off too."""
+    project = made_by_new(tmp_path / "service", "--origin", "*")
+    assert "allow_credentials" not in (project / ".copier-answers.yml").read_text()
+    assert "cors_allow_credentials: bool = False" in (project / "src/my_service/settings.py").read_text()
+
+    result = invoke("update", str(project), "--defaults", "--quiet")
+
+    assert result.exit_code == 0, result.output
+
+
 def test_a_refused_regex_names_the_answer_and_asks_for_a_replacement(checkout: Path, tmp_path: Path) -> None:
     """0.1.0 accepted a regex that admits any domain after the host; this release refuses it before Copier runs."""
     project = made_by_new(tmp_path / "service", "--origin", "https://app.example.com")

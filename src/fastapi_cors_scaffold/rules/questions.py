@@ -252,4 +252,8 @@ def policy_from_answers(answers: Mapping[str, Any], recommended: Policy) -> Poli
             fields[question.field] = int(value) if whole else value
         else:
             fields[question.field] = as_list(value)
-    return dataclasses.replace(recommended, **fields)
+    policy = dataclasses.replace(recommended, **fields)
+    if "allow_credentials" not in fields and "*" in policy.allow_origins:
+        # As the questionnaire's default: with "*" credentials are not asked and stay off (browsers refuse both).
+        policy = dataclasses.replace(policy, allow_credentials=False)
+    return policy
