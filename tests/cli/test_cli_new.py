@@ -357,3 +357,19 @@ def test_with_no_lock_new_leaves_uv_lock_to_the_person(tmp_path: Path) -> None:
     assert result.stderr == ""
     assert not (tmp_path / "service" / "uv.lock").exists()
     assert f"Next: cd {tmp_path / 'service'} && uv lock && git init" in result.stdout
+
+
+@pytest.mark.parametrize("question", ["min_fastapi", "min_uvicorn", "min_pydantic_settings"])
+@pytest.mark.parametrize("value", ["abc", '0.1", "evil-pkg==1', "0.165; python_version<'3'", ""])
+def test_a_lowest_version_that_is_no_release_number_is_refused_before_anything_is_written(
+    tmp_path: Path, question: str, value: str
+) -> None:
+    """The answer lands in `name>=VERSION` in pyproject.toml: anything but digits and dots would change the
+    requirement, or add one."""
+    result = invoke(
+        "new", str(tmp_path / "service"), "--defaults", "--quiet", "--no-lock", "--data", f"{question}={value}"
+    )
+
+    assert result.exit_code == 2, result.output
+    assert f"{question}=...: not a release number, " in result.stderr and "write digits and dots" in result.stderr
+    assert not (tmp_path / "service").exists()
