@@ -172,3 +172,13 @@ def test_update_of_a_path_that_is_no_folder_says_what_it_is(
 
     assert result.exit_code == 2
     assert result.stderr.startswith(f"error: {target} {said}: give the folder of a project")
+
+
+@pytest.mark.parametrize("command", ["new", "update"])
+def test_customize_that_is_no_list_is_refused_in_a_sentence(checkout: Path, tmp_path: Path, command: str) -> None:
+    destination = made_by_new(tmp_path / "service") if command == "update" else tmp_path / "new-service"
+
+    result = invoke(command, str(destination), "--defaults", "--quiet", "--data", "customize=bogus")
+
+    assert result.exit_code == 2, result.output
+    assert result.stderr.startswith("error: --data customize: not a list, 'bogus': write the settings to choose")

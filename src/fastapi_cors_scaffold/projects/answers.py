@@ -50,7 +50,22 @@ def known_data(data: dict[str, str], questions: Iterable[str]) -> dict[str, str]
     data = current_names(data)
     if unknown := unknown_data_error(data, questions):
         raise Refusal(unknown)
+    if "customize" in data and not isinstance(_yaml_or_text(data["customize"], "customize"), list):
+        raise Refusal(
+            f"--data customize: not a list, {data['customize']!r}: write the settings to choose as a YAML list, "
+            "e.g. --data 'customize=[allow_origins, allow_credentials]'."
+        )
     return data
+
+
+def _yaml_or_text(value: str, question: str) -> Any:
+    """A `--data` value as Copier reads a YAML answer; the text itself when it is not YAML."""
+    try:
+        return load_text(value, ".yml", f"--data {question}").data
+    except DataLimitError:
+        raise
+    except ConfigurationError:
+        return value
 
 
 def new_answers(flags: Mapping[str, Any], data: Mapping[str, str], recommended: Policy) -> dict[str, Any]:
@@ -105,15 +120,7 @@ def typed_data(data: Mapping[str, str]) -> dict[str, Any]:
     for question, value in data.items():
         if question not in kinds:
             continue
-        if kinds[question] is Kind.REGEX:
-            typed[question] = value
-            continue
-        try:
-            typed[question] = load_text(value, ".yml", f"--data {question}").data
-        except DataLimitError:
-            raise
-        except ConfigurationError:
-            typed[question] = value
+        typed[question] = value if kinds[question] is Kind.REGEX else _yaml_or_text(value, question)
     return typed
 
 
