@@ -192,6 +192,19 @@ def test_an_answers_file_alone_takes_the_recommendation_for_what_it_does_not_pin
     assert "1 warning" in invoke("lint", str(tmp_path)).stdout
 
 
+def test_an_answers_file_open_to_any_origin_has_credentials_off_as_the_questionnaire_leaves_them(
+    tmp_path: Path,
+) -> None:
+    answers = tmp_path / ".copier-answers.yml"
+    answers.write_text("_commit: 1.0.0\nallow_origins:\n- '*'\n")
+
+    assert lint_json(str(tmp_path))[0] == 0
+
+    answers.write_text("_commit: 1.0.0\nallow_origins:\n- '*'\nallow_credentials: true\n")
+    code, report = lint_json(str(tmp_path))
+    assert code == 1 and [f["setting"] for f in report["findings"] if f["severity"] == "error"] == ["allow_origins"]
+
+
 def test_an_app_module_is_read_without_running_it(tmp_path: Path) -> None:
     module = tmp_path / "main.py"
     module.write_text(

@@ -126,6 +126,9 @@ def audit(
     values |= {
         name: value for name, value in given.items() if name not in written and _has_setting(configuration, name)
     }
+    if configuration.answers and "allow_credentials" not in written and "allow_credentials" not in given:
+        # As the questionnaire leaves them: with "*" credentials are not asked and stay off.
+        values["allow_credentials"] = values["allow_credentials"] and "*" not in values["allow_origins"]
     policy = Policy(**{name: _BLIND[name] if name in blind else value for name, value in values.items()})
     judged = lint_policy(policy, service_url=service_url, production=production, origins_text=origins_text)
     findings += [
