@@ -32,8 +32,8 @@ _NOT_SCANNED = frozenset({"arbitrary", "null", "unescaped-dot", "http", "http-su
 # Copies of the ambiguous text in the Origin that stalls the service: each at least doubles the work, so 40 make
 # hours of it, while the Origin stays a plausible header.
 STALL_COPIES = 40
-# Length of the Origin that slows the service down when two loops split the text: the size of a request head most
-# servers still read (h11, under uvicorn, stops at 16 KiB), where the square of it costs a good part of a second.
+# Length of the Origin named when two loops split the text: one that fits the 16 KiB request head every server
+# reads. uvicorn with httptools, as the generated service runs, reads heads far longer: a megabyte costs minutes.
 SLOW_LENGTH = 8000
 # How many parts of one kind (wildcards, dots, alternatives) the rules try, so a huge regex costs what a long one does.
 CANDIDATES = 64
