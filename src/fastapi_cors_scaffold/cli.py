@@ -144,7 +144,7 @@ def update(
     paths: Annotated[
         list[Path] | None,
         typer.Argument(
-            metavar="[PATH]...",
+            metavar="PATH",
             help="Projects (clean git working trees), or directories to search for projects of this template.",
         ),
     ] = None,

@@ -104,7 +104,7 @@ def test_a_version_the_package_does_not_ship_is_named_with_those_it_does(checkou
     result = invoke("update", str(project), "--defaults", "--quiet", "--vcs-ref", "9.9.9")
 
     assert result.exit_code == 2
-    assert result.stderr.startswith("error: --vcs-ref 9.9.9 is not a version this package ships (1.0.0): git ")
+    assert result.stderr.startswith("error: --vcs-ref 9.9.9 is not a release this package ships (1.0.0): git ")
     assert "cannot be written" not in result.stderr and len(result.stderr.splitlines()) == 1
 
 
@@ -182,3 +182,17 @@ def test_customize_that_is_no_list_is_refused_in_a_sentence(checkout: Path, tmp_
 
     assert result.exit_code == 2, result.output
     assert result.stderr.startswith("error: --data customize: not a list, 'bogus': write the settings to choose")
+
+
+def test_a_refusal_by_copier_names_the_data_update_was_given(checkout: Path, tmp_path: Path) -> None:
+    """`update` has no question flags: Copier's refusal names `--data`, not `new`'s `--python`."""
+    project = made_by_new(tmp_path / "service")
+
+    result = invoke("update", str(project), "--defaults", "--quiet", "--data", "python_version=3.10")
+
+    assert result.exit_code == 2
+    assert result.stderr.startswith("error: --data python_version=...: '3.10' is not in ")
+
+
+def test_update_help_names_its_paths_once() -> None:
+    assert "[OPTIONS] [PATH]...\n" in invoke("update", "--help").stdout

@@ -121,7 +121,7 @@ def update_project(
     source = str(before.get("_src_path", ""))
     commit = str(before.get("_commit", ""))
     served: InstalledTemplate | None = None
-    not_shipped = ""  # the versions this package ships, when --vcs-ref asks for another
+    not_shipped = ""  # the releases this package ships, when --vcs-ref asks for another
     ref = vcs_ref
     if same_source(source, canonical_source()):
         installed = template.install()
@@ -130,7 +130,9 @@ def update_project(
         if ref in known and (commit in known or "+git-g" in commit):
             served = installed
         elif vcs_ref and vcs_ref not in known:
-            not_shipped = ", ".join(sorted(known - {"HEAD"}))
+            releases = [name for name in known if re.fullmatch(r"[0-9]+(\.[0-9]+)*", name)]
+            releases.sort(key=lambda name: [int(part) for part in name.split(".")])
+            not_shipped = ", ".join(releases) or "none"
     elif Path(source).name == USER_BUNDLE:
         installed = template.install()
         if _is_same_file(source, installed.history):
@@ -141,7 +143,7 @@ def update_project(
                 f"set it to {installed.canonical}, commit, and run update again."
             )
     try:
-        with _copier_errors(), _served(served):
+        with _copier_errors(flags={}), _served(served):
             copier.run_update(
                 destination,
                 data=dict(data),
@@ -155,7 +157,7 @@ def update_project(
     except ScaffoldError as error:
         if not_shipped:
             raise ScaffoldError(
-                f"--vcs-ref {vcs_ref} is not a version this package ships ({not_shipped}): {error}"
+                f"--vcs-ref {vcs_ref} is not a release this package ships ({not_shipped}): {error}"
             ) from None
         raise
     after = _recorded(destination)
@@ -256,8 +258,9 @@ def _conflicted(destination: Path) -> tuple[str, ...]:
 
 
 @contextmanager
-def _copier_errors() -> Iterator[None]:
-    """Turn Copier's exceptions into one-line `ScaffoldError`s naming the flag, and keep its warnings quiet."""
+def _copier_errors(flags: Mapping[str, str] = FLAGS) -> Iterator[None]:
+    """Turn Copier's exceptions into one-line `ScaffoldError`s naming the flag (of `flags`, else `--data`), and keep
+    its warnings quiet."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         try:
@@ -277,7 +280,7 @@ def _copier_errors() -> Iterator[None]:
             match = _VALIDATION.search(str(error))
             if match is None:
                 raise ScaffoldError(_one_line(str(error))) from None
-            flag = FLAGS.get(match["question"], f"--data {match['question']}=...")
+            flag = flags.get(match["question"], f"--data {match['question']}=...")
             raise ScaffoldError(f"{flag}: {_one_line(match['message'])}") from None
 
 
