@@ -128,7 +128,7 @@ def new(
 
     given = parse_data(data or [])
     template = locate()
-    answers = new_answers(ctx.params, known_data(given, template.question_names), template.recommendation)
+    answers = new_answers(ctx.params, known_data(given, template.questions), template.recommendation)
     created = new_project(destination, answers, template, defaults=defaults, quiet=quiet, source=template_source)
     typer.echo(f"Created {destination} from template {created.ref} ({created.source}).")
     unlocked = lock_dependencies(destination) if lock else None
@@ -176,7 +176,7 @@ def update(
 
     given = parse_data(data or [])
     template = locate()
-    options = Options(known_data(given, template.question_names), defaults, conflict.value, vcs_ref, template, test)
+    options = Options(known_data(given, template.questions), defaults, conflict.value, vcs_ref, template, test)
     targets = paths or [Path(".")]
     result = update_projects(targets, options, table=test or as_json, quiet=quiet)
     if not show_update(_console(), targets[0], result, as_json=as_json):

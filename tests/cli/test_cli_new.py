@@ -135,7 +135,7 @@ def test_every_valid_origin_of_the_table_is_accepted_and_recorded(tmp_path: Path
 @pytest.mark.parametrize(
     ("flags", "fragment"),
     [
-        (["--origin", "*"], "--origin: '*' with credentials"),
+        (["--origin", "*", "--credentials"], "--origin: '*' with credentials"),
         (["--origin", "https://a.example.com,https://a.example.com"], "listed twice"),
         (["--regex", r"https://app.example\.com"], "'https://appxexample.com'"),
         (["--regex", r"https://example\.com.*"], "'https://example.com.evil.net'"),

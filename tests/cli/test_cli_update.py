@@ -174,14 +174,24 @@ def test_update_of_a_path_that_is_no_folder_says_what_it_is(
     assert result.stderr.startswith(f"error: {target} {said}: give the folder of a project")
 
 
+@pytest.mark.parametrize(
+    ("data", "refusal"),
+    [
+        ("customize=bogus", "--data customize: not a list, 'bogus': write the settings to choose"),
+        ("docker=maybe", "--data docker: not true or false, 'maybe': write --data docker=true or docker=false."),
+        ("renovate=[1]", "--data renovate: not true or false, '[1]'"),
+    ],
+)
 @pytest.mark.parametrize("command", ["new", "update"])
-def test_customize_that_is_no_list_is_refused_in_a_sentence(checkout: Path, tmp_path: Path, command: str) -> None:
+def test_an_answer_copier_would_misread_or_stop_on_is_refused_in_a_sentence(
+    checkout: Path, tmp_path: Path, command: str, data: str, refusal: str
+) -> None:
     destination = made_by_new(tmp_path / "service") if command == "update" else tmp_path / "new-service"
 
-    result = invoke(command, str(destination), "--defaults", "--quiet", "--data", "customize=bogus")
+    result = invoke(command, str(destination), "--defaults", "--quiet", "--data", data)
 
     assert result.exit_code == 2, result.output
-    assert result.stderr.startswith("error: --data customize: not a list, 'bogus': write the settings to choose")
+    assert result.stderr.startswith(f"error: {refusal}")
 
 
 def test_a_refusal_by_copier_names_the_data_update_was_given(checkout: Path, tmp_path: Path) -> None:

@@ -43,13 +43,19 @@ def parse_data(pairs: Iterable[str]) -> dict[str, str]:
     return data
 
 
-def known_data(data: dict[str, str], questions: Iterable[str]) -> dict[str, str]:
+def known_data(data: dict[str, str], questions: Mapping[str, Any]) -> dict[str, str]:
     """`data` under the questions' current names (a renamed question's old name, as scripts written for an older
-    release spell it, answers it), each key naming one of `questions`: Copier ignores any other, so a typo would
-    silently keep the template's value."""
+    release spell it, answers it), each key naming one of `questions` (copier.yml's, by name): Copier ignores any
+    other, so a typo would silently keep the template's value. A yes/no answer must be one (the rules judge the CORS
+    ones), and `customize` a list: Copier would read `maybe` as yes, and stop on a `customize` that is no list with a
+    traceback."""
     data = current_names(data)
-    if unknown := unknown_data_error(data, questions):
+    if unknown := unknown_data_error(data, [name for name in questions if not name.startswith("_")]):
         raise Refusal(unknown)
+    for key, value in data.items():
+        kind = questions[key].get("type") if isinstance(questions[key], Mapping) else None
+        if kind == "bool" and key not in FIELD_OF and not isinstance(_yaml_or_text(value, key), bool):
+            raise Refusal(f"--data {key}: not true or false, {value!r}: write --data {key}=true or {key}=false.")
     if "customize" in data and not isinstance(_yaml_or_text(data["customize"], "customize"), list):
         raise Refusal(
             f"--data customize: not a list, {data['customize']!r}: write the settings to choose as a YAML list, "
