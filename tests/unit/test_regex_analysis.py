@@ -286,3 +286,36 @@ def test_every_attacker_a_regex_rule_names_is_admitted() -> None:
     for regex in REGEXES:
         for problem in regex_problems(regex):
             assert problem.attacker is None or re.fullmatch(regex, problem.attacker), (regex, problem.rule)
+
+
+LABELS = [f"{first}{second}{third}" for first in "bcdfg" for second in "aeiou" for third in "lmnrst"][:60]
+
+
+def test_a_loop_of_many_alternatives_is_read_whole() -> None:
+    """The table's `(www\\.|[a-z0-9-]+\\.)*` with sixty names instead of one: a loop of some 250 positions."""
+    regex = rf"https://(({'|'.join(LABELS)})\.|[a-z0-9-]+\.)*example\.com"
+
+    assert [problem.rule for problem in regex_problems(regex)] == ["regex.backtracking"]
+
+
+@pytest.mark.parametrize(
+    ("bad", "rule"),
+    [
+        (r"https://([a-z0-9]+)+\.example\.com", "regex.backtracking"),
+        (r"https://[a-z]+[a-z]+\.example\.com", "regex.slow_backtracking"),
+    ],
+)
+def test_a_regex_too_large_for_one_automaton_is_read_one_alternative_at_a_time(bad: str, rule: str) -> None:
+    hosts = "|".join(rf"https://{label}{other}\.example\.com" for label in LABELS for other in LABELS[:10])
+    regex = f"{hosts}|{bad}"
+    assert automaton(parse(regex)) is None
+
+    assert [problem.rule for problem in regex_problems(regex)] == [rule]
+    assert regex_problems(hosts) == []
+
+
+def test_exponential_backtracking_is_the_one_problem_said() -> None:
+    """The other rules would run the regex on dozens of origins, each of which may take seconds."""
+    assert [problem.rule for problem in regex_problems(r"https://([a-z0-9]+)+\.example\.com.*")] == [
+        "regex.backtracking"
+    ]

@@ -8,7 +8,8 @@ in the length of the Origin header. Both are read off the position automaton of 
 construction: one state per character of the pattern), counting the ways each step can be taken as the backtracking
 matcher does. Lookarounds, `\\b` and back-references read as matching nothing, counted repeats above `{8}` as
 unbounded: the automaton may then admit more than the regex, so the rules confirm what they find with `fullmatch`.
-Work is bounded: beyond `MAX_POSITIONS` characters there is no automaton, and the questions are not asked.
+Work is bounded: beyond `MAX_POSITIONS` characters there is no automaton of the whole regex; the rules then ask
+about the regex with one alternative chosen (`forced`), or judge by samples.
 """
 
 from __future__ import annotations
@@ -55,7 +56,7 @@ _Fragment = tuple[Ways, Ways, int]
 
 def automaton(root: Node, forced: Mapping[int, Node] | None = None) -> Automaton | None:
     """The automaton of the tree, None beyond `MAX_POSITIONS`; `forced` maps an `Alt` (by id) to its one option."""
-    if _positions(root) > MAX_POSITIONS:
+    if _positions(root, forced or {}) > MAX_POSITIONS:
         return None
     result = Automaton()
     result.first, result.last, result.empty = _Builder(result, forced or {}).build(root, False)
@@ -145,18 +146,20 @@ def _bounds(node: Repeat) -> tuple[int, int | None]:
     return min(node.min, EXPANDED), high
 
 
-def _positions(node: Node) -> int:
-    """How many positions the automaton of the tree has."""
+def _positions(node: Node, forced: Mapping[int, Node]) -> int:
+    """How many positions the automaton of the tree has (with `forced` alternatives as `automaton` takes them)."""
     match node:
         case Chars():
             return 1
+        case Alt() if id(node) in forced:
+            return _positions(forced[id(node)], forced)
         case Seq(items) | Alt(items):
-            return sum(_positions(item) for item in items)
+            return sum(_positions(item, forced) for item in items)
         case Group(body):
-            return _positions(body)
+            return _positions(body, forced)
         case Repeat(body):
             low, high = _bounds(node)
-            return _positions(body) * (high if high is not None else max(low, 1))
+            return _positions(body, forced) * (high if high is not None else max(low, 1))
     return 0
 
 

@@ -24,7 +24,8 @@ from dataclasses import dataclass
 from .automaton import Automaton
 from .regex import pick
 
-MAX_LOOP_POSITIONS = 150
+# How many steps of two matchers walking one loop together `ambiguous_loop` takes at most, over all the loops.
+MAX_PAIR_STEPS = 300_000
 # How many states of three matchers walking together `overlapping_loops` visits at most, over all the loops it tries.
 MAX_SPLIT_STATES = 200_000
 _Steps = Callable[[int], Iterable[tuple[int, str]]]  # from a node: each node one character away, and that character
@@ -50,9 +51,12 @@ def ambiguous_loop(language: Automaton) -> Loop | None:
     loops: dict[int, list[int]] = {}
     for position in positions:
         loops.setdefault(component[position], []).append(position)
-    for members in loops.values():
-        if 1 < len(members) <= MAX_LOOP_POSITIONS and (found := _diverging(language, set(members), free)):
+    budget = [MAX_PAIR_STEPS]
+    for members in sorted(loops.values(), key=len):
+        if len(members) > 1 and (found := _diverging(language, set(members), free, budget)):
             return found
+        if budget[0] <= 0:
+            return None
     return None
 
 
@@ -140,12 +144,16 @@ def ways_around(language: Automaton, position: int, text: str) -> int:
     return ways.get(position, 0)
 
 
-def _diverging(language: Automaton, members: set[int], free: list[bool]) -> Loop | None:
+def _diverging(language: Automaton, members: set[int], free: list[bool], budget: list[int]) -> Loop | None:
     """Two copies of the matcher walking one loop over the same text: if they can part and meet again, it is a Loop.
-    A pair of positions (left, right) is the node left * size + right."""
+    A pair of positions (left, right) is the node left * size + right; each pair stepped from counts against
+    `budget`, and past it the walk sees no more steps."""
     size = len(language.masks)
 
     def pairs(pair: int) -> Iterator[tuple[int, str]]:
+        budget[0] -= 1
+        if budget[0] < 0:
+            return
         left, right = divmod(pair, size)
         for one in language.follow[left]:
             for other in language.follow[right]:

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from .attackers import ATTACKER_DOMAIN, ATTACKER_SUFFIX, own_host, scanner_origins
-from .automaton import Automaton, automaton, probe, witness
+from .automaton import MAX_POSITIONS, Automaton, automaton, probe, witness
 from .backtracking import ambiguous_loop, overlapping_loops, ways_around
 from .origins import origin_problem, public_suffix, registrable_domain
 from .problem import Problem
@@ -35,6 +35,8 @@ STALL_COPIES = 40
 # Length of the Origin named when two loops split the text: one that fits the 16 KiB request head every server
 # reads. uvicorn with httptools, as the generated service runs, reads heads far longer: a megabyte costs minutes.
 SLOW_LENGTH = 8000
+# How many positions the automata of a regex too large for one may have in all, when its loops are looked for.
+LOOP_BUDGET = 20 * MAX_POSITIONS
 # How many parts of one kind (wildcards, dots, alternatives) the rules try, so a huge regex costs what a long one does.
 CANDIDATES = 64
 _MARK = "\x00"  # where a forced part of the regex sits in a sample
@@ -114,6 +116,22 @@ class Reading:
             if (language := self.variant(forced)) is not None:
                 yield language
 
+    def loop_languages(self) -> Iterator[Automaton]:
+        """Where to look for loops: the whole regex; too large for one automaton, the regex with one alternative
+        chosen, for the options of its choices in turn, outermost first (`LOOP_BUDGET` positions in all)."""
+        if self.language is not None:
+            yield self.language
+            return
+        budget = LOOP_BUDGET
+        choices = (node for node in walk(self.tree) if isinstance(node, Alt))
+        for node in choices:
+            for option in node.options:
+                if (language := self.variant((node, option))) is not None:
+                    yield language
+                    budget -= len(language.masks)
+                if budget <= 0:
+                    return
+
     @cached_property
     def samples(self) -> list[str]:
         return samples(self.tree)
@@ -166,13 +184,16 @@ def stall(regex: str) -> Stall | None:
 
 
 def _stall(reading: Reading) -> Stall | None:
-    language = reading.language
-    loop = ambiguous_loop(language) if language is not None else None
-    if language is None or loop is None:
-        return None
-    shortest = next(loop.pump[:size] for size in range(1, len(loop.pump) + 1) if _repeats(loop.pump, loop.pump[:size]))
-    pump = shortest if ways_around(language, loop.position, shortest) > 1 else loop.pump
-    return _confirmed(reading, language, loop.position, pump, loop.position)
+    for language in reading.loop_languages():
+        loop = ambiguous_loop(language)
+        if loop is None:
+            continue
+        pumps = (loop.pump[:size] for size in range(1, len(loop.pump) + 1))
+        shortest = next(pump for pump in pumps if _repeats(loop.pump, pump))
+        pump = shortest if ways_around(language, loop.position, shortest) > 1 else loop.pump
+        if found := _confirmed(reading, language, loop.position, pump, loop.position):
+            return found
+    return None
 
 
 def _confirmed(reading: Reading, language: Automaton, entry: int, pump: str, leave: int) -> Stall | None:
@@ -199,11 +220,11 @@ def slow_stall(regex: str) -> Stall | None:
 
 
 def _slow_stall(reading: Reading) -> Stall | None:
-    language = reading.language
-    split = overlapping_loops(language) if language is not None else None
-    if language is None or split is None:
-        return None
-    return _confirmed(reading, language, split.first, split.pump, split.second)
+    for language in reading.loop_languages():
+        split = overlapping_loops(language)
+        if split is not None and (found := _confirmed(reading, language, split.first, split.pump, split.second)):
+            return found
+    return None
 
 
 def _slow_backtracking(reading: Reading) -> _Found | None:
@@ -329,12 +350,6 @@ def _wildcards(tree: Node, length: int) -> Iterator[Repeat]:
 
 
 _LOOKALIKES = ("regex.public_suffix", "regex.post_domain", "regex.lookalike", "regex.unescaped_dot", "regex.attack")
-# A problem that says all a later one would: any origin includes the rest, a named attacker class the scanners' list.
-COVERS = {
-    "regex.any": ("regex.null", *_LOOKALIKES, "regex.scheme"),
-    "regex.backtracking": ("regex.slow_backtracking",),
-    **{rule: ("regex.attack",) for rule in ("regex.null", *_LOOKALIKES[:-1])},
-}
 RULES: tuple[tuple[str, Callable[[Reading], _Found | None]], ...] = (
     ("regex.any", _any),
     ("regex.null", _null),
@@ -350,3 +365,11 @@ RULES: tuple[tuple[str, Callable[[Reading], _Found | None]], ...] = (
     ("regex.path", _path),
     ("regex.default_port", _default_port),
 )
+# A problem that says all a later one would: any origin includes the rest, a named attacker class the scanners' list.
+# Exponential backtracking covers every later rule: they run the regex on dozens of candidate origins, each of which
+# may take seconds; the rewrite is judged instead.
+COVERS = {
+    "regex.any": ("regex.null", *_LOOKALIKES, "regex.scheme"),
+    "regex.backtracking": tuple(rule for rule, _ in RULES[3:]),
+    **{rule: ("regex.attack",) for rule in ("regex.null", *_LOOKALIKES[:-1])},
+}
