@@ -20,7 +20,7 @@ from fastapi_cors_scaffold.audit.policy_findings import lint_policy
 from fastapi_cors_scaffold.errors import Refusal
 from fastapi_cors_scaffold.rules.findings import Finding, Severity
 from fastapi_cors_scaffold.rules.policy import Policy
-from fastapi_cors_scaffold.rules.questions import QUESTION_OF, policy_from_answers
+from fastapi_cors_scaffold.rules.questions import QUESTION_OF, policy_from_answers, unasked_credentials
 
 
 @dataclass(frozen=True)
@@ -126,10 +126,9 @@ def audit(
     values |= {
         name: value for name, value in given.items() if name not in written and _has_setting(configuration, name)
     }
-    if configuration.answers and "allow_credentials" not in written and "allow_credentials" not in given:
-        # As the questionnaire leaves them: with "*" credentials are not asked and stay off.
-        values["allow_credentials"] = values["allow_credentials"] and "*" not in values["allow_origins"]
     policy = Policy(**{name: _BLIND[name] if name in blind else value for name, value in values.items()})
+    if configuration.answers and "allow_credentials" not in written and "allow_credentials" not in given:
+        policy = replace(policy, allow_credentials=unasked_credentials(policy))
     judged = lint_policy(policy, service_url=service_url, production=production, origins_text=origins_text)
     findings += [
         replace(finding, line=lines[finding.setting], value=finding.value.replace(_PLACEHOLDER_SHOWN, ""))

@@ -253,7 +253,12 @@ def policy_from_answers(answers: Mapping[str, Any], recommended: Policy) -> Poli
         else:
             fields[question.field] = as_list(value)
     policy = dataclasses.replace(recommended, **fields)
-    if "allow_credentials" not in fields and "*" in policy.allow_origins:
-        # As the questionnaire's default: with "*" credentials are not asked and stay off (browsers refuse both).
-        policy = dataclasses.replace(policy, allow_credentials=False)
+    if "allow_credentials" not in fields:
+        policy = dataclasses.replace(policy, allow_credentials=unasked_credentials(policy))
     return policy
+
+
+def unasked_credentials(policy: Policy) -> bool:
+    """Credentials when no answer gives them, as copier.yml's default: the recommendation, but off with "*" among
+    the origins (the questionnaire does not ask then, and browsers refuse the two together)."""
+    return policy.allow_credentials and "*" not in policy.allow_origins
