@@ -25,6 +25,7 @@ import sys
 import tarfile
 import tempfile
 import tomllib
+from collections.abc import Iterable
 from pathlib import Path
 
 from packaging.version import InvalidVersion, Version
@@ -140,6 +141,12 @@ def bundle_heads(bundle: Path) -> dict[str, str]:
             object_id, _, name = line.partition(" ")
             heads[name] = object_id
     return heads
+
+
+def release_names(names: Iterable[str]) -> list[str]:
+    """The release tags among ref names, oldest first: not `HEAD`, not a development build's `.post<n>+git-g…`."""
+    found = [(version, name) for name in names if (version := _release(name)) is not None and version.local is None]
+    return [name for _, name in sorted(found)]
 
 
 def install_bundle(source: Path, target: Path) -> None:

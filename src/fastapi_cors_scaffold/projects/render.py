@@ -27,7 +27,7 @@ from plumbum.commands.processes import ProcessExecutionError
 
 from fastapi_cors_scaffold.errors import ScaffoldError
 from fastapi_cors_scaffold.projects.answers import read_answers, stored_answer_errors, typed_data
-from fastapi_cors_scaffold.projects.history import bundle_heads
+from fastapi_cors_scaffold.projects.history import bundle_heads, release_names
 from fastapi_cors_scaffold.projects.template import (
     USER_BUNDLE,
     InstalledTemplate,
@@ -130,9 +130,7 @@ def update_project(
         if ref in known and (commit in known or "+git-g" in commit):
             served = installed
         elif vcs_ref and vcs_ref not in known:
-            releases = [name for name in known if re.fullmatch(r"[0-9]+(\.[0-9]+)*", name)]
-            releases.sort(key=lambda name: [int(part) for part in name.split(".")])
-            not_shipped = ", ".join(releases) or "none"
+            not_shipped = ", ".join(release_names(known)) or "none"
     elif Path(source).name == USER_BUNDLE:
         installed = template.install()
         if _is_same_file(source, installed.history):
