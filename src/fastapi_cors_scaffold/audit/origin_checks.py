@@ -28,8 +28,9 @@ FunctionNode = ast.FunctionDef | ast.AsyncFunctionDef
 def function_checks_origin(function: FunctionNode, module: Module, modules: Modules) -> bool:
     """A handler or dependency that reads the Origin header and refuses on it (itself or through local helpers)."""
     parameter = {"origin"} if _has_origin_parameter(function) else set()
+    readers = _origin_readers(function, module)
     return any(
-        _refuses_on_origin(body, module, parameter if body is function else set(), in_function=True)
+        _refuses_on_origin(body, module, parameter if body is function else set(), readers, in_function=True)
         for body in [function, *_local_helpers(function, module)]
     )
 
@@ -77,7 +78,10 @@ def middleware_checks_origin(
     if found.node.name == GUARD_CLASS and found.module.path.parent.name == "_cors":
         return True
     bases = {ast.unparse(base).split(".")[-1] for base in found.node.bases}
-    return not bases & HTTP_ONLY_BASES and _refuses_on_origin(found.node, found.module, set(), in_function=False)
+    readers = _origin_readers(found.node, found.module)
+    return not bases & HTTP_ONLY_BASES and _refuses_on_origin(
+        found.node, found.module, set(), readers, in_function=False
+    )
 
 
 def _is_false(expression: ast.expr) -> bool:
@@ -109,11 +113,11 @@ def _reads_origin(node: ast.AST) -> bool:
     return False
 
 
-def _refuses_on_origin(node: ast.AST, module: Module, names: set[str], *, in_function: bool) -> bool:
+def _refuses_on_origin(node: ast.AST, module: Module, names: set[str], readers: set[str], *, in_function: bool) -> bool:
     """Whether `node` refuses in a branch of an `if` on the Origin, or passes the Origin (or what it computes from
-    it) to something that refuses. `names` starts with the parameters that hold the Origin."""
+    it) to something that refuses. `names` starts with the parameters that hold the Origin; a call to one of
+    `readers` (`_origin_readers`) is on the Origin too."""
     names = _origin_names(node, names)
-    readers = _origin_readers(node, module)
 
     def on_origin(expression: ast.AST) -> bool:
         return _reads_origin(expression) or any(
@@ -179,12 +183,8 @@ def _refuses(node: ast.AST, module: Module, *, in_function: bool, seen: frozense
             name = ast.unparse(inner.func).split(".")[-1]
             if name in _REFUSING_CALLS or name.endswith("Response"):
                 return True
-            helper = module.scope.definitions.get(name) if isinstance(inner.func, ast.Name) else None
-            if (
-                isinstance(helper, FunctionNode)
-                and id(helper) not in seen
-                and _refuses(helper, module, in_function=False, seen=seen)
-            ):
+            helper = _called_function(inner, module)
+            if helper is not None and id(helper) not in seen and _refuses(helper, module, in_function=False, seen=seen):
                 return True
     return False
 
@@ -193,8 +193,12 @@ def _local_helpers(function: FunctionNode, module: Module) -> list[FunctionNode]
     """Functions of the same module the handler calls: where a check is often factored out."""
     helpers = []
     for inner in ast.walk(function):
-        if isinstance(inner, ast.Call):
-            definition = module.scope.definitions.get(inner.func.id) if isinstance(inner.func, ast.Name) else None
-            if isinstance(definition, FunctionNode) and definition is not function:
-                helpers.append(definition)
+        if isinstance(inner, ast.Call) and (helper := _called_function(inner, module)) not in (None, function):
+            helpers.append(helper)
     return helpers
+
+
+def _called_function(call: ast.Call, module: Module) -> FunctionNode | None:
+    """The function of the module that `call` calls by its bare name, if it is one."""
+    definition = module.scope.definitions.get(call.func.id) if isinstance(call.func, ast.Name) else None
+    return definition if isinstance(definition, FunctionNode) else None
