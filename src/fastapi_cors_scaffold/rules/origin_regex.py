@@ -109,28 +109,30 @@ class Reading:
         if self.language is None:
             return
         yield self.language
-        alternatives = (node for node in walk(self.tree) if isinstance(node, Alt))
-        for forced in itertools.islice(
-            ((node, option) for node in alternatives for option in node.options), CANDIDATES
-        ):
+        for forced in itertools.islice(self._choices(), CANDIDATES):
             if (language := self.variant(forced)) is not None:
                 yield language
 
     def loop_languages(self) -> Iterator[Automaton]:
         """Where to look for loops: the whole regex; too large for one automaton, the regex with one alternative
-        chosen, for the options of its choices in turn, outermost first (`LOOP_BUDGET` positions in all)."""
+        chosen, for each alternative in turn (`LOOP_BUDGET` positions in all, a variant still too large counting as
+        `MAX_POSITIONS`)."""
         if self.language is not None:
             yield self.language
             return
         budget = LOOP_BUDGET
-        choices = (node for node in walk(self.tree) if isinstance(node, Alt))
-        for node in choices:
-            for option in node.options:
-                if (language := self.variant((node, option))) is not None:
-                    yield language
-                    budget -= len(language.masks)
-                if budget <= 0:
-                    return
+        for forced in self._choices():
+            language = self.variant(forced)
+            if language is not None:
+                yield language
+            budget -= len(language.masks) if language is not None else MAX_POSITIONS
+            if budget <= 0:
+                return
+
+    def _choices(self) -> Iterator[tuple[Alt, Node]]:
+        """Each alternative of each choice in the regex, outermost choices first."""
+        alternatives = (node for node in walk(self.tree) if isinstance(node, Alt))
+        return ((node, option) for node in alternatives for option in node.options)
 
     @cached_property
     def samples(self) -> list[str]:
